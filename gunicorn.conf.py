@@ -1,0 +1,45 @@
+"""gunicorn settings for a torch-serving Flask app; every value can be overridden by environment variable.
+
+- No ``preload_app``: each worker imports ``service.wsgi`` after the fork and loads its own models (torch
+  state loaded before a fork can hang the children, gunicorn #2478).
+- ``gthread`` workers: a few threads per worker keep /healthz and /readyz answering while one request runs
+  the models; the models themselves are serialised by a lock, and TORCH_THREADS sets torch's intra-op threads.
+- Workers x TORCH_THREADS should not exceed the CPU cores the container gets.
+"""
+
+import os
+import tempfile
+
+bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+worker_class = "gthread"
+preload_app = False
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "0"))
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = None  # the app logs every request as JSON with its request id
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+
+# Prometheus multiprocess mode: workers write their samples here and /metrics sums them.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="prometheus-")
+
+
+def post_fork(server, worker):
+    """Keep torch to its thread budget in each worker before the app (and torch) is imported."""
+    threads_per_worker = os.environ.get("TORCH_THREADS", "1")
+    os.environ.setdefault("OMP_NUM_THREADS", threads_per_worker)
+    os.environ.setdefault("MKL_NUM_THREADS", threads_per_worker)
+
+
+def child_exit(server, worker):
+    """Drop a dead worker's live gauges from the merged metrics."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -1,0 +1,1 @@
+"""Marshmallow schemas: every request and response body, the single source of validation and OpenAPI."""

@@ -1,0 +1,98 @@
+"""Request bodies. Unknown fields are rejected (marshmallow's default ``RAISE``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+
+ENTITY_TYPES = ("PER", "ORG", "LOC", "MISC")
+ACTOR_TYPES = ("PER", "ORG", "LOC")
+
+
+def _limit(name: str) -> int:
+    """A request limit from the running app's Settings (schemas stay free of import-time config)."""
+    return getattr(current_app.config["SETTINGS"], name)
+
+
+class OptionsSchema(Schema):
+    """Per-request analysis options."""
+
+    actor_types = fields.List(
+        fields.String(validate=validate.OneOf(ACTOR_TYPES)),
+        load_default=lambda: ["PER", "ORG"],
+        validate=validate.Length(min=1),
+        metadata={"description": "Entity types that become actors (LOC is optional)"},
+    )
+    min_confidence = fields.Float(
+        load_default=0.0,
+        validate=validate.Range(min=0.0, max=1.0),
+        metadata={"description": "Entities below this confidence are dropped (and make no actor)"},
+    )
+    stances = fields.Boolean(
+        load_default=True, metadata={"description": "Classify the stance of each actor (off saves time)"}
+    )
+
+
+class DocumentSchema(Schema):
+    """One article."""
+
+    text = fields.String(required=True, metadata={"description": "Article body; offsets index this string"})
+    id = fields.String(validate=validate.Length(max=256), metadata={"description": "Caller's id, echoed"})
+    title = fields.String(validate=validate.Length(max=2000), metadata={"description": "Echoed, not analysed"})
+    published_at = fields.DateTime(metadata={"description": "ISO 8601 date-time, echoed"})
+    options = fields.Nested(OptionsSchema, load_default=lambda: OptionsSchema().load({}))
+
+    @validates("text")
+    def _text_not_blank_and_bounded(self, value: str, **_: Any) -> None:
+        if not value.strip():
+            raise ValidationError("Text must contain something other than whitespace.")
+        max_chars = _limit("max_text_chars")
+        if len(value) > max_chars:
+            raise ValidationError(f"Text is {len(value)} characters; the limit is {max_chars}.")
+
+
+class BatchRequestSchema(Schema):
+    """Several articles analysed together (the models see all their sentences at once)."""
+
+    documents = fields.List(fields.Nested(DocumentSchema), required=True, validate=validate.Length(min=1))
+
+    @validates("documents")
+    def _batch_within_limit(self, value: list, **_: Any) -> None:
+        max_docs = _limit("max_batch_docs")
+        if len(value) > max_docs:
+            raise ValidationError(f"{len(value)} documents; the limit is {max_docs} per batch.")
+
+
+class SpanSchema(Schema):
+    """A character span ``[start, end)`` into the submitted text."""
+
+    start = fields.Integer(required=True, validate=validate.Range(min=0))
+    end = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+class StanceRequestSchema(Schema):
+    """Targeted stance: the caller names the actor's span (bring your own NER)."""
+
+    text = fields.String(required=True)
+    actor = fields.Nested(SpanSchema, required=True)
+    topics = fields.List(
+        fields.String(), validate=validate.Length(min=1), metadata={"description": "Default: every topic"}
+    )
+
+    @validates("text")
+    def _text_not_blank_and_bounded(self, value: str, **kwargs: Any) -> None:
+        DocumentSchema._text_not_blank_and_bounded(self, value, **kwargs)
+
+    @validates_schema
+    def _span_inside_text(self, data: dict, **_: Any) -> None:
+        span, text = data.get("actor"), data.get("text")
+        if not span or text is None:
+            return
+        if span["end"] <= span["start"] or span["end"] > len(text):
+            raise ValidationError(
+                f"Span must satisfy 0 <= start < end <= {len(text)} (the text length).", field_name="actor"
+            )
+        if not text[span["start"] : span["end"]].strip():
+            raise ValidationError("The span covers only whitespace.", field_name="actor")

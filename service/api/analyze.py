@@ -1,0 +1,84 @@
+"""The analysis endpoints. Schemas validate the body and dump the response; the pipeline does the work."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from flask_smorest import Blueprint, abort
+
+from schemas.request import BatchRequestSchema, DocumentSchema, StanceRequestSchema
+from schemas.response import AnalysisSchema, BatchResponseSchema, StanceResponseSchema
+from service import metrics
+from service.api import ready_pipeline
+from service.pipeline import Document, Options
+
+blp = Blueprint("analyze", __name__, url_prefix="/v1", description="Entities, actors and their stances")
+
+ERRORS = (400, 413, 415, 422, 503)
+
+
+def _documented_errors(view):
+    """Declare the problem+json responses every analysis endpoint can give, for the OpenAPI document."""
+    for status in ERRORS:
+        view = blp.alt_response(status, response=_response_name(status))(view)
+    return view
+
+
+def _response_name(status: int) -> str:
+    return HTTPStatus(status).name
+
+
+def _document(payload: dict) -> Document:
+    options = payload["options"]
+    return Document(
+        text=payload["text"],
+        id=payload.get("id"),
+        title=payload.get("title"),
+        published_at=payload.get("published_at"),
+        options=Options(frozenset(options["actor_types"]), options["min_confidence"], options["stances"]),
+    )
+
+
+def _count(documents: list[Document]) -> None:
+    metrics.DOCUMENTS.inc(len(documents))
+    metrics.CHARACTERS.inc(sum(len(doc.text) for doc in documents))
+
+
+@blp.route("/analyze", methods=["POST"])
+@blp.arguments(DocumentSchema)
+@blp.response(200, AnalysisSchema)
+@_documented_errors
+def analyze(payload: dict) -> dict:
+    """Analyse one article: entities, actors (mentions grouped) and each actor's stances."""
+    pipeline = ready_pipeline()
+    document = _document(payload)
+    _count([document])
+    return pipeline.analyze([document])[0]
+
+
+@blp.route("/analyze/batch", methods=["POST"])
+@blp.arguments(BatchRequestSchema)
+@blp.response(200, BatchResponseSchema)
+@_documented_errors
+def analyze_batch(payload: dict) -> dict:
+    """Analyse up to MAX_BATCH_DOCS articles in one model pass; results in input order."""
+    pipeline = ready_pipeline()
+    documents = [_document(item) for item in payload["documents"]]
+    _count(documents)
+    return {"results": pipeline.analyze(documents)}
+
+
+@blp.route("/stance", methods=["POST"])
+@blp.arguments(StanceRequestSchema)
+@blp.response(200, StanceResponseSchema)
+@_documented_errors
+def stance(payload: dict) -> dict:
+    """Stance of an actor whose span the caller gives (bring your own NER), per topic."""
+    pipeline = ready_pipeline()
+    topics = payload.get("topics")
+    known = pipeline.stance_model.topics
+    unknown = sorted(set(topics or ()) - set(known))
+    if unknown:
+        abort(422, errors={"json": {"topics": [f"Unknown topics {unknown}; supported: {list(known)}."]}})
+    span = payload["actor"]
+    return pipeline.stance(payload["text"], span["start"], span["end"], topics)

@@ -1,0 +1,69 @@
+"""problem+json (RFC 7807) for every error: the only place that shapes an error body."""
+
+from __future__ import annotations
+
+import json
+import logging
+from http import HTTPStatus
+
+from flask import Flask, Response, g, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from schemas.problem import ProblemSchema
+
+PROBLEM_MIME = "application/problem+json"
+PROBLEM_BASE = "https://httpstatuses.io/"
+
+log = logging.getLogger("service.errors")
+_schema = ProblemSchema()
+
+
+def problem_response(
+    status: int, detail: str | None = None, errors: dict | None = None, headers: dict | None = None
+) -> Response:
+    """Build a problem+json response dumped through ``ProblemSchema``."""
+    body = {
+        "type": f"{PROBLEM_BASE}{status}",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "instance": request.path,
+        "request_id": g.get("request_id", ""),
+    }
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    response = Response(json.dumps(_schema.dump(body), ensure_ascii=False), status=status, mimetype=PROBLEM_MIME)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def handle_http_exception(error: HTTPException) -> Response:
+    """Every HTTPException (abort, routing, webargs validation) becomes problem+json."""
+    data = getattr(error, "data", None) or {}
+    errors = data.get("errors") or data.get("messages")
+    headers = dict(data.get("headers") or {})
+    if error.code == 413:
+        # The unread body is still on the connection: close it so that no client reuses a desynced socket.
+        headers["Connection"] = "close"
+    if error.code == 405 and error.valid_methods:
+        headers["Allow"] = ", ".join(sorted(error.valid_methods))
+    detail = data.get("message") or error.description
+    if error.code == 422 and errors:
+        detail = "The request body does not match the schema; see errors."
+    return problem_response(error.code or 500, detail, errors, headers)
+
+
+def handle_unexpected(error: Exception) -> Response:
+    """Log the traceback server-side; the client sees a plain 500 problem with the request id only."""
+    if isinstance(error, HTTPException):
+        return handle_http_exception(error)
+    log.exception("unhandled error", extra={"request_id": g.get("request_id", "")})
+    return problem_response(500, "An internal error occurred; quote the request id when reporting it.")
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(InternalServerError, handle_unexpected)
+    app.register_error_handler(Exception, handle_unexpected)

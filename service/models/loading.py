@@ -1,0 +1,55 @@
+"""Resolve a model setting to a local file or a model-hub id, and load it with a clear error.
+
+A value that names an existing path is loaded from disk. Anything else shaped like ``owner/name`` is a hub id
+(``flair/ner-dutch``), loaded by Flair from the hub or from its cache; production images fetch it at build
+time so that a running container never downloads. Every failure becomes one ``ModelLoadError`` naming the
+setting, the value and the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+
+T = TypeVar("T")
+
+
+class ModelLoadError(RuntimeError):
+    """A configured model cannot be loaded; the message names the setting and the path or id."""
+
+    def __init__(self, setting: str, reference: str, reason: str) -> None:
+        super().__init__(f"{setting}={reference!r} cannot be loaded: {reason}")
+        self.setting = setting
+        self.reference = reference
+        self.reason = reason
+
+
+def is_hub_id(reference: str) -> bool:
+    """Whether ``reference`` is to be fetched from the hub rather than read from a local path."""
+    return not Path(reference).exists() and bool(_HUB_ID.match(reference))
+
+
+def load_model(setting: str, reference: str, loader: Callable[[str], T]) -> T:
+    """Call ``loader(reference)`` for a local path or a hub id; turn every failure into ModelLoadError."""
+    hub = is_hub_id(reference)
+    if not hub and not Path(reference).exists():
+        raise ModelLoadError(setting, reference, "no such file or directory, and not a hub id (owner/name)")
+    try:
+        return loader(reference)
+    except Exception as error:
+        raise ModelLoadError(setting, reference, _reason(error, hub)) from error
+
+
+def _reason(error: BaseException, hub: bool) -> str:
+    """The root cause in one line; Flair hides an unreachable hub behind a FileNotFoundError."""
+    root = error
+    while root.__cause__ is not None or root.__context__ is not None:
+        root = root.__cause__ or root.__context__
+    message = f"{type(root).__name__}: {root}".strip()
+    if hub:
+        return f"model hub unreachable or id unknown ({message}); bake the model into the image at build time"
+    return message

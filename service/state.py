@@ -1,0 +1,53 @@
+"""Model loading state of one worker process: loading -> ready | failed.
+
+Models load in a background thread right after the worker starts (after gunicorn's fork: torch state must
+not cross a fork), so ``/healthz`` answers at once and ``/readyz`` says 503 until the pipeline is ready.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from service.models.loading import ModelLoadError
+from service.pipeline import Pipeline
+
+log = logging.getLogger("service.models")
+
+
+class ModelState:
+    def __init__(self) -> None:
+        self.pipeline: Pipeline | None = None
+        self.error: str | None = None
+        self._loaded = threading.Event()
+
+    @property
+    def status(self) -> str:
+        if self.pipeline is not None:
+            return "ready"
+        return "failed" if self.error else "loading"
+
+    def set_ready(self, pipeline: Pipeline) -> None:
+        self.pipeline = pipeline
+        self._loaded.set()
+
+    def load_in_background(self, build: Callable[[], Pipeline]) -> threading.Thread:
+        """Run ``build`` in a daemon thread; a ModelLoadError becomes one clear log line and ``failed``."""
+
+        def run() -> None:
+            try:
+                self.set_ready(build())
+                log.info("models loaded", extra=self.pipeline.model_info())
+            except ModelLoadError as error:
+                self.error = str(error)
+                log.error("model load failed: %s", error)
+                self._loaded.set()
+
+        thread = threading.Thread(target=run, name="model-loader", daemon=True)
+        thread.start()
+        return thread
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until loading ended (ready or failed); True when it ended within ``timeout``."""
+        return self._loaded.wait(timeout)

@@ -1,0 +1,40 @@
+import pytest
+
+from service.models.loading import ModelLoadError, is_hub_id
+from service.models.ner import load_ner_model
+
+
+def test_hub_ids_and_local_paths_are_told_apart(tmp_path, tiny_tagger_path):
+    assert is_hub_id("flair/ner-dutch")
+    assert is_hub_id("flair/ner-dutch-large")
+    assert not is_hub_id(str(tiny_tagger_path))
+    assert not is_hub_id("models/ner-nl-compact/model.pt")
+    assert not is_hub_id("/abs/path/model.pt")
+
+
+def test_a_local_path_loads_a_real_tagger(tiny_tagger_path):
+    model = load_ner_model(str(tiny_tagger_path))
+    assert {"PER", "ORG", "LOC"} <= set(model.labels)
+    assert model.version.startswith("sha256:")
+
+
+def test_unreachable_hub_gives_one_clear_error():
+    # Tests run with HF_HUB_OFFLINE=1 (see conftest), which is how an unreachable hub behaves, minus the wait.
+    with pytest.raises(ModelLoadError) as caught:
+        load_ner_model("flair/ner-dutch")
+    message = str(caught.value)
+    assert message.startswith("NER_MODEL='flair/ner-dutch' cannot be loaded")
+    assert "hub unreachable" in message
+
+
+def test_missing_local_file_names_setting_and_path(tmp_path):
+    missing = tmp_path / "nope" / "model.pt"
+    with pytest.raises(ModelLoadError, match=r"NER_MODEL=.*nope/model.pt.*no such file"):
+        load_ner_model(str(missing))
+
+
+def test_corrupt_model_file_is_a_clear_error(tmp_path):
+    corrupt = tmp_path / "model.pt"
+    corrupt.write_bytes(b"not a torch file")
+    with pytest.raises(ModelLoadError, match=r"NER_MODEL=.*model.pt' cannot be loaded: "):
+        load_ner_model(str(corrupt))

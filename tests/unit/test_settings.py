@@ -1,0 +1,31 @@
+import pytest
+
+from service.config import Settings, SettingsError
+
+
+def test_defaults_point_at_the_shipped_models():
+    settings = Settings.from_env({})
+    assert settings.ner_model.endswith("models/ner-nl-compact/model.pt")
+    assert settings.stance_model.endswith("models/stance-nl-compact")
+    assert (settings.max_text_chars, settings.max_batch_docs) == (200_000, 64)
+
+
+def test_environment_overrides_and_blank_values_keep_defaults():
+    settings = Settings.from_env({"NER_MODEL": "flair/ner-dutch", "MAX_BATCH_DOCS": "8", "TORCH_THREADS": " "})
+    assert settings.ner_model == "flair/ner-dutch"
+    assert settings.max_batch_docs == 8
+    assert settings.torch_threads == 1
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"MAX_BATCH_DOCS": "many"}, "MAX_BATCH_DOCS must be an integer"),
+        ({"MAX_TEXT_CHARS": "0"}, "MAX_TEXT_CHARS must be at least 1"),
+        ({"PROXY_FIX_HOPS": "-1"}, "PROXY_FIX_HOPS must be 0 or more"),
+        ({"LOG_LEVEL": "loud"}, "LOG_LEVEL must be a logging level"),
+    ],
+)
+def test_invalid_values_name_the_variable(env, message):
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_env(env)

@@ -1,0 +1,169 @@
+"""Stance windows, the shipped stance model and its relevance gate, on real Dutch text."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from service.models.stance import (
+    POSITIONS,
+    TOPICS,
+    StanceModel,
+    StanceModelError,
+    TopicStance,
+    load_stance_model,
+    normalise_window,
+    stance_window,
+)
+from service.text import split_sentences
+
+MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "stance-nl-compact"
+TEXT = (
+    "De Tweede Kamer debatteerde donderdag over migratie. Wilders wil de asielinstroom drastisch beperken.\n\n"
+    "Timmermans noemde dat onuitvoerbaar."
+)
+IMMIGRATION = "**Wilders** wil de asielinstroom drastisch beperken."
+FOOTBALL = (
+    "Ajax won zondag met 3-1 van Feyenoord. **Tadic** scoorde twee keer in de tweede helft. "
+    "De supporters vierden feest tot laat in de avond."
+)
+
+
+@pytest.fixture(scope="module")
+def model() -> StanceModel:
+    return load_stance_model(MODEL_DIR)
+
+
+def window_for(text: str, word: str) -> str:
+    """The service's window for the first occurrence of ``word``."""
+    sentences = split_sentences(text)
+    start = text.index(word)
+    index = next(i for i, s in enumerate(sentences) if s.start <= start < s.end)
+    return stance_window(text, sentences, index, start, start + len(word))
+
+
+def test_window_marks_the_mention_with_previous_and_next_sentence() -> None:
+    assert window_for(TEXT, "Wilders") == (
+        "De Tweede Kamer debatteerde donderdag over migratie. **Wilders** wil de asielinstroom drastisch "
+        "beperken. Timmermans noemde dat onuitvoerbaar."
+    )
+
+
+def test_window_of_first_and_last_sentence_has_one_neighbour() -> None:
+    assert window_for(TEXT, "Tweede Kamer") == (
+        "De **Tweede Kamer** debatteerde donderdag over migratie. Wilders wil de asielinstroom drastisch beperken."
+    )
+    assert window_for(TEXT, "Timmermans") == (
+        "Wilders wil de asielinstroom drastisch beperken. **Timmermans** noemde dat onuitvoerbaar."
+    )
+
+
+def test_single_sentence_window_is_just_the_marked_sentence() -> None:
+    assert window_for("Wilders wil minder asiel.", "Wilders") == "**Wilders** wil minder asiel."
+
+
+def test_mention_outside_its_sentence_is_rejected() -> None:
+    sentences = split_sentences(TEXT)
+    with pytest.raises(ValueError, match="outside sentence 0"):
+        stance_window(TEXT, sentences, 0, sentences[1].start, sentences[1].end)
+
+
+def test_glued_training_text_normalises_to_the_service_window() -> None:
+    glued = 'Dat moet niet kunnen.Daarom koos ik voor **NSC**."Ook bestaanszekerheid is een thema.'
+    served = window_for('Dat moet niet kunnen. Daarom koos ik voor NSC." Ook bestaanszekerheid is een thema.', "NSC")
+    assert normalise_window(glued) == served
+    assert normalise_window(served) == served
+
+
+def test_training_reads_units_through_the_service_normalisation(tmp_path: Path) -> None:
+    from training.stance import read_units
+
+    units_csv = tmp_path / "units.csv"
+    units_csv.write_text(
+        'unit_id,topic,text,majority,agreement\nabc-1-PVV,CivilRights,"Zo.Het **PVV**-plan.Klaar.",R,1.0\n',
+        encoding="utf-8",
+    )
+    (unit,) = read_units(units_csv)
+    assert (unit.doc, unit.topic, unit.position) == ("abc", "civil_rights", "negative")
+    assert unit.window == normalise_window("Zo.Het **PVV**-plan.Klaar.") == "Zo. Het **PVV**-plan. Klaar."
+
+
+def test_predict_returns_every_topic_with_scores_summing_to_one(model: StanceModel) -> None:
+    (stances,) = model.predict([IMMIGRATION])
+    assert [s.topic for s in stances] == list(TOPICS) == list(model.topics)
+    for stance in stances:
+        assert isinstance(stance, TopicStance)
+        assert stance.position in POSITIONS
+        assert set(stance.scores) == set(POSITIONS)
+        assert sum(stance.scores.values()) == pytest.approx(1.0)
+        assert stance.position == max(stance.scores, key=stance.scores.__getitem__)
+        assert 0.0 <= stance.relevance <= 1.0
+    assert model.model_id == "stance-nl-compact" and model.version
+
+
+def test_predict_requested_topics_only_and_rejects_unknown(model: StanceModel) -> None:
+    (stances,) = model.predict([IMMIGRATION], ["economic", "immigration"])
+    assert [s.topic for s in stances] == ["economic", "immigration"]
+    assert model.predict([]) == []
+    with pytest.raises(ValueError, match="defence"):
+        model.predict([IMMIGRATION], ["defence"])
+
+
+def test_batched_predict_equals_single_predict(model: StanceModel) -> None:
+    windows = [IMMIGRATION, FOOTBALL, window_for(TEXT, "Timmermans")]
+    batched = model.predict(windows)
+    for window, expected in zip(windows, batched):
+        (single,) = model.predict([window])
+        for a, b in zip(single, expected):
+            assert (a.topic, a.position, a.relevant) == (b.topic, b.position, b.relevant)
+            assert a.relevance == pytest.approx(b.relevance)
+            assert a.scores == pytest.approx(b.scores)
+
+
+def test_gate_marks_immigration_relevant_and_football_not(model: StanceModel) -> None:
+    immigration, football = model.predict([IMMIGRATION, FOOTBALL])
+    assert {s.topic for s in immigration if s.relevant} == {"immigration"}
+    assert not any(s.relevant for s in football)
+
+
+def test_missing_model_directory_names_the_path(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-model"
+    with pytest.raises(StanceModelError, match=str(missing)):
+        load_stance_model(missing)
+
+
+def test_corrupt_model_file_names_the_file(tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    shutil.copy(MODEL_DIR / "metadata.json", broken)
+    (broken / "gate.joblib").write_bytes(b"not a joblib file")
+    with pytest.raises(StanceModelError, match=str(broken / "gate.joblib")):
+        load_stance_model(broken)
+
+
+def test_flair_text_classifier_directory_loads_and_predicts(tmp_path: Path) -> None:
+    """A directory with ``model.pt`` uses a Flair TextClassifier (here untrained, one-hot) for the positions."""
+    pytest.importorskip("flair")
+    from flair.data import Dictionary
+    from flair.embeddings import DocumentPoolEmbeddings, OneHotEmbeddings
+    from flair.models import TextClassifier
+
+    words, labels = Dictionary(), Dictionary(add_unk=False)
+    for word in IMMIGRATION.split():
+        words.add_item(word)
+    for position in POSITIONS:
+        labels.add_item(position)
+    embeddings = DocumentPoolEmbeddings([OneHotEmbeddings(words, embedding_length=8)])
+    directory = tmp_path / "flair-stance"
+    directory.mkdir()
+    TextClassifier(embeddings, label_type="position", label_dictionary=labels).save(directory / "model.pt")
+    for name in ("metadata.json", "gate.joblib"):
+        shutil.copy(MODEL_DIR / name, directory)
+
+    stances = load_stance_model(directory).predict([IMMIGRATION, FOOTBALL], ["immigration"])
+    assert [[s.topic for s in row] for row in stances] == [["immigration"], ["immigration"]]
+    for (stance,) in stances:
+        assert stance.position in POSITIONS
+        assert sum(stance.scores.values()) == pytest.approx(1.0)

@@ -1,0 +1,104 @@
+"""Readers for the training corpora, shared by training and benchmarks.
+
+The data files are read in place (never copied into the repository); callers pass their paths.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from service.text import split_sentences
+
+DOCSTART = "-DOCSTART-"
+
+
+def read_conll(path: str | Path) -> list[list[tuple[str, str]]]:
+    """Read a CoNLL-2002 file (``token POS IOB2``) into sentences of ``(token, tag)``, skipping DOCSTART."""
+    sentences: list[list[tuple[str, str]]] = []
+    current: list[tuple[str, str]] = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        fields = line.split()
+        if not fields:
+            if current:
+                sentences.append(current)
+            current = []
+            continue
+        if fields[0] == DOCSTART:
+            continue
+        current.append((fields[0], fields[-1]))
+    if current:
+        sentences.append(current)
+    return sentences
+
+
+def dpgmedia_texts(path: str | Path) -> Iterator[str]:
+    """Title and body of every non-empty article in ``articles.jsonl``."""
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            article = json.loads(line)
+            for field in ("title", "text"):
+                if (article.get(field) or "").strip():
+                    yield article[field]
+
+
+_GLUED_SENTENCE = re.compile(r"(?<=[.!?\"”])(?=[A-Z\"„“])")
+
+
+def issuepositions_sentences(path: str | Path) -> list[str]:
+    """The distinct sentences of ``units.csv`` windows (markers removed; glued sentences split again).
+
+    Each sentence occurs in up to three windows and once per actor, so it is deduplicated.
+    """
+    seen: dict[str, None] = {}
+    with open(path, encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            for sentence in _GLUED_SENTENCE.split(row["text"].replace("**", "")):
+                if sentence.strip():
+                    seen.setdefault(sentence.strip())
+    return list(seen)
+
+
+def unlabeled_sentences(conll_train: str | Path, articles: str | Path, units: str | Path) -> list[str]:
+    """All unlabeled Dutch text available here, one sentence per item.
+
+    CoNLL training sentences are rejoined from their tokens; ``ned.testa``/``ned.testb`` are never used so
+    that dev and test stay unseen by every representation.
+    """
+    sentences = [" ".join(token for token, _ in sent) for sent in read_conll(conll_train)]
+    for text in dpgmedia_texts(articles):
+        sentences.extend(text[s.start : s.end] for s in split_sentences(text))
+    sentences.extend(issuepositions_sentences(units))
+    return sentences
+
+
+def bio_spans(tags: list[str]) -> list[tuple[int, int, str]]:
+    """Entity spans ``(first, end_exclusive, type)`` from IOB2 tags (an I- after O or another type opens one).
+
+    Flair's SequenceTagger learns from span labels, and ``bench/ner_accuracy.py`` scores exact spans, so
+    both read gold entities through this one function.
+    """
+    spans: list[tuple[int, int, str]] = []
+    start, kind = None, None
+    for index, tag in enumerate([*tags, "O"]):
+        prefix, _, label = tag.partition("-")
+        continues = prefix == "I" and label == kind
+        if start is not None and not continues:
+            spans.append((start, index, kind))
+            start, kind = None, None
+        if prefix in ("B", "I") and not continues:
+            start, kind = index, label
+    return spans
+
+
+def to_flair_sentence(tokens: list[tuple[str, str]], label_type: str = "ner"):
+    """A Flair Sentence of the given tokens with their gold entities as span labels."""
+    from flair.data import Sentence
+
+    sentence = Sentence([token for token, _ in tokens])
+    for first, end, kind in bio_spans([tag for _, tag in tokens]):
+        sentence[first:end].add_label(label_type, kind)
+    return sentence
