@@ -18,7 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from service.models.stance import load_stance_model
-from training.stance import SEED, document_split, model_positions, read_units, sample_article_check, stance_metrics
+from training.stance import (
+    SEED,
+    document_split,
+    model_positions,
+    read_units,
+    sample_article_check,
+    stance_metrics,
+)
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:

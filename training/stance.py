@@ -42,6 +42,8 @@ from service.models.stance import (
     POSITIONS,
     SKLEARN_CLASSIFIER_FILE,
     TOPICS,
+    SklearnMember,
+    SklearnStanceScorer,
     StanceModel,
     featurise,
     load_stance_model,
@@ -62,15 +64,15 @@ SPLIT_SHARES = {"dev": 0.15, "test": 0.15}
 TOPIC_KEYWORDS = {
     "immigration": "asiel migra migrant immigr vluchteling statushouder azc nareiz integratie inburger expat "
     "vreemdeling grens islam moslim",
-    "civil_rights": "discrimin racis homo lhbt lgbt transgender gender abortus euthanas meningsuiting privacy "
-    "gelijke rechten antisemit religi geloof christ gezin vrijheid woke kerk moskee",
+    "civil_rights": "discrimin racis homo lhbt lgbt transgender gender abortus euthanas meningsuiting "
+    "privacy gelijke rechten antisemit religi geloof christ gezin vrijheid woke kerk moskee",
     "environment": "klimaat milieu co2 uitstoot duurza energie natuur zonne windmol windpark kerncentrale "
     "kernenerg fossiel aardgas gaswinning vervuil dierenwelzijn biomassa isolat",
     "economic": "belasting loon lonen pensioen uitkering armoede toeslag bestaanszeker inkomen koopkracht "
     "begroting bezuinig ondernemer btw werkloos econom zekerheid staatsschuld huur mkb arbeidsmarkt salaris",
     "agriculture": "boer landbouw stikstof veestapel platteland veehoud melkvee mest glastuin visserij",
-    "education": "onderwijs school scholen leraar leraren docent student universiteit hogeschool studiefinanc "
-    "basisbeurs cultuur omroep wetenschap museum kunst",
+    "education": "onderwijs school scholen leraar leraren docent student universiteit hogeschool "
+    "studiefinanc basisbeurs cultuur omroep wetenschap museum kunst",
 }
 _KEYWORD_PATTERN = re.compile("|".join(re.escape(k) for v in TOPIC_KEYWORDS.values() for k in v.split()))
 
@@ -153,13 +155,8 @@ def cross_tfidf() -> TfidfVectorizer:
     return TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True, min_df=2)
 
 
-@dataclass(frozen=True)
-class Variant:
-    """A feature set (view, vectoriser name) and a classifier factory."""
-
-    name: str
-    features: tuple[tuple[str, str], ...]
-    classifier: Callable[[], Any]
+def mention_tfidf() -> TfidfVectorizer:
+    return TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True)
 
 
 VECTORIZERS: dict[str, Callable[[], TfidfVectorizer]] = {
@@ -167,6 +164,7 @@ VECTORIZERS: dict[str, Callable[[], TfidfVectorizer]] = {
     "char": char_tfidf,
     "word": word_tfidf,
     "cross": cross_tfidf,
+    "mention": mention_tfidf,
 }
 
 
@@ -178,52 +176,112 @@ def calibrated_svm(c: float) -> Callable[[], CalibratedClassifierCV]:
     return lambda: CalibratedClassifierCV(LinearSVC(C=c, class_weight="balanced"), method="sigmoid", cv=3)
 
 
-BASELINE = Variant(
-    "baseline: char 2-5 TF-IDF (topic prefixed) + LR", (("topic_text", "baseline_char"),), logreg(1.0, False)
-)
+@dataclass(frozen=True)
+class Member:
+    """Feature set (view, vectoriser name) + classifier factory; optionally units weighted by coder agreement
+    (a unit the coders disagreed on is a noisier example)."""
+
+    features: tuple[tuple[str, str], ...]
+    classifier: Callable[[], Any]
+    agreement_weighted: bool = False
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A classifier candidate: the average of its members' probabilities (usually one member)."""
+
+    name: str
+    members: tuple[Member, ...]
+
+
+BASELINE_FEATURES = (("topic_text", "baseline_char"),)
 WINDOW = (("topic_text", "char"), ("topic_text", "word"))
 ACTOR = (("actor_context", "char"), ("actor_context", "word"))
 CROSS = (("topic_words", "cross"),)
+MENTION = (("mention_topic", "mention"),)
+BASELINE_LR = Member(BASELINE_FEATURES, logreg(1.0, False))
+BASELINE_LR_AGREEMENT = Member(BASELINE_FEATURES, logreg(1.0, False), agreement_weighted=True)
+WINDOW_CROSS_MENTION_AGREEMENT = Member(WINDOW + CROSS + MENTION, logreg(1.0), agreement_weighted=True)
+BASELINE = Variant("baseline: char 2-5 TF-IDF (topic prefixed) + LR C=1", (BASELINE_LR,))
 VARIANTS = (
     BASELINE,
-    Variant("baseline + class_weight=balanced", BASELINE.features, logreg(1.0)),
-    Variant("window char 2-5 + word 1-2 (sublinear, min_df 2), balanced LR C=1", WINDOW, logreg(1.0)),
-    Variant("window + actor clause (±10 words), balanced LR C=1", WINDOW + ACTOR, logreg(1.0)),
+    Variant("baseline + class_weight=balanced", (Member(BASELINE_FEATURES, logreg(1.0)),)),
     Variant(
-        "window + actor clause + topic x word cross, balanced LR C=1", WINDOW + ACTOR + CROSS, logreg(1.0)
+        "window char 2-5 + word 1-2 (sublinear, min_df 2), balanced LR C=1", (Member(WINDOW, logreg(1.0)),)
     ),
-    Variant(
-        "window + actor clause + topic x word cross, balanced LR C=3", WINDOW + ACTOR + CROSS, logreg(3.0)
-    ),
-    Variant(
-        "window + actor clause + topic x word cross, balanced LR C=10", WINDOW + ACTOR + CROSS, logreg(10.0)
+    Variant("window, balanced LR C=0.5", (Member(WINDOW, logreg(0.5)),)),
+    Variant("window, balanced LR C=2", (Member(WINDOW, logreg(2.0)),)),
+    Variant("window + actor clause (±10 words), balanced LR C=1", (Member(WINDOW + ACTOR, logreg(1.0)),)),
+    *(
+        Variant(
+            f"window + actor clause + topic x word cross, balanced LR C={c:g}",
+            (Member(WINDOW + ACTOR + CROSS, logreg(c)),),
+        )
+        for c in (1.0, 3.0, 10.0)
     ),
     Variant(
         "window + actor clause + topic x word cross, LinearSVC C=0.1 sigmoid-calibrated",
-        WINDOW + ACTOR + CROSS,
-        calibrated_svm(0.1),
+        (Member(WINDOW + ACTOR + CROSS, calibrated_svm(0.1)),),
+    ),
+    Variant("window + topic x word cross, balanced LR C=1", (Member(WINDOW + CROSS, logreg(1.0)),)),
+    Variant("window + topic x mention cross, balanced LR C=1", (Member(WINDOW + MENTION, logreg(1.0)),)),
+    Variant(
+        "window + topic x word + topic x mention, balanced LR C=1",
+        (Member(WINDOW + CROSS + MENTION, logreg(1.0)),),
+    ),
+    Variant(
+        "window + topic x word + topic x mention, balanced LR C=1, agreement-weighted",
+        (WINDOW_CROSS_MENTION_AGREEMENT,),
+    ),
+    Variant(
+        "baseline char + window + topic x word + topic x mention in one balanced LR C=1, agreement-weighted",
+        (Member(BASELINE_FEATURES + WINDOW + CROSS + MENTION, logreg(1.0), agreement_weighted=True),),
+    ),
+    Variant(
+        "mean of baseline LR + (window + topic x word + topic x mention, agreement-weighted)",
+        (BASELINE_LR, WINDOW_CROSS_MENTION_AGREEMENT),
+    ),
+    Variant(
+        "mean of baseline LR + (window + topic x word + topic x mention), both agreement-weighted",
+        (BASELINE_LR_AGREEMENT, WINDOW_CROSS_MENTION_AGREEMENT),
     ),
 )
 
 
 @dataclass
 class FeatureCache:
-    """Fitted vectorisers per (view, vectoriser) so that variants sharing features do not refit them."""
+    """Fitted vectorisers and members, so that variants sharing them do not refit them."""
 
     train: Sequence[Unit]
-    fitted: dict[tuple[str, str], Any] = field(default_factory=dict)
+    vectorizers_fitted: dict[tuple[str, str], Any] = field(default_factory=dict)
+    members_fitted: dict[Member, dict[str, Any]] = field(default_factory=dict)
 
     def vectorizers(self, features: Sequence[tuple[str, str]]) -> tuple[Any, ...]:
         for view, name in features:
-            if (view, name) not in self.fitted:
+            if (view, name) not in self.vectorizers_fitted:
                 vec = VECTORIZERS[name]()
-                vec.fit(featurise_texts(self.train, view))
-                self.fitted[(view, name)] = vec
-        return tuple(self.fitted[f] for f in features)
+                vec.fit([FEATURE_VIEWS[view](u.window, u.topic) for u in self.train])
+                self.vectorizers_fitted[(view, name)] = vec
+        return tuple(self.vectorizers_fitted[f] for f in features)
 
-
-def featurise_texts(units: Sequence[Unit], view: str) -> list[str]:
-    return [FEATURE_VIEWS[view](u.window, u.topic) for u in units]
+    def member(self, member: Member) -> dict[str, Any]:
+        """The fitted member as the service stores it: views, fitted vectorisers, classifier."""
+        if member not in self.members_fitted:
+            views = tuple(view for view, _ in member.features)
+            vectorizers = self.vectorizers(member.features)
+            weights = np.array([u.agreement for u in self.train]) if member.agreement_weighted else None
+            classifier = member.classifier()
+            classifier.fit(
+                featurise(pairs(self.train), views, vectorizers),
+                [u.position for u in self.train],
+                sample_weight=weights,
+            )
+            self.members_fitted[member] = {
+                "views": views,
+                "vectorizers": vectorizers,
+                "classifier": classifier,
+            }
+        return self.members_fitted[member]
 
 
 def pairs(units: Sequence[Unit]) -> list[tuple[str, str]]:
@@ -231,23 +289,20 @@ def pairs(units: Sequence[Unit]) -> list[tuple[str, str]]:
 
 
 def fit_variant(variant: Variant, cache: FeatureCache) -> dict[str, Any]:
-    """Fit one variant on the cache's train units; returns the artefact the service loads."""
-    views = tuple(view for view, _ in variant.features)
-    vectorizers = cache.vectorizers(variant.features)
-    classifier = variant.classifier()
-    classifier.fit(featurise(pairs(cache.train), views, vectorizers), [u.position for u in cache.train])
-    return {"views": views, "vectorizers": vectorizers, "classifier": classifier}
+    """Fit one variant on the cache's train units; returns the ``classifier.joblib`` artefact."""
+    return {"members": [cache.member(member) for member in variant.members]}
 
 
 def predict_positions(artefact: dict[str, Any], units: Sequence[Unit]) -> list[str]:
-    features = featurise(pairs(units), artefact["views"], artefact["vectorizers"])
-    return list(artefact["classifier"].predict(features))
+    """Positions through the service's own scorer (same averaging and class order as in serving)."""
+    scorer = SklearnStanceScorer(tuple(SklearnMember(**part) for part in artefact["members"]))
+    return [POSITIONS[i] for i in scorer.scores(pairs(units)).argmax(axis=1)]
 
 
 def select_classifier(
     splits: dict[str, list[Unit]],
 ) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
-    """Fit every variant, score on dev; returns (baseline artefact, best artefact, per-variant dev results)."""
+    """Fit every variant and score it on dev: (baseline artefact, best artefact, per-variant dev results)."""
     cache = FeatureCache(splits["train"])
     dev_gold = [u.position for u in splits["dev"]]
     results, artefacts = [], []
@@ -259,8 +314,9 @@ def select_classifier(
             {"variant": variant.name, "dev_macro_f1": dev["macro_f1"], "dev_accuracy": dev["accuracy"]}
         )
         artefacts.append(artefact)
+        elapsed = time.monotonic() - started
         print(
-            f"{dev['macro_f1']:.4f} macro-F1 / {dev['accuracy']:.4f} acc on dev ({time.monotonic() - started:.0f} s): {variant.name}",
+            f"dev macro-F1 {dev['macro_f1']:.4f} acc {dev['accuracy']:.4f} ({elapsed:.0f}s) {variant.name}",
             flush=True,
         )
     best = max(range(len(VARIANTS)), key=lambda i: results[i]["dev_macro_f1"])
@@ -290,7 +346,7 @@ def article_split(article_id: str) -> str:
 
 
 def sentence_windows(text: str) -> list[str]:
-    """A window per sentence built by the service's own window code (first token marked; the gate strips it)."""
+    """A window per sentence, built by the service's window code (first token marked; the gate strips it)."""
     sentences = split_sentences(text)
     return [
         stance_window(text, sentences, i, s.tokens[0].start, s.tokens[0].end) for i, s in enumerate(sentences)
@@ -445,7 +501,7 @@ _SAMPLE_HEADER = re.compile(r"^\s*date\s+\S+\s*")
 
 
 def sample_article_check(model: StanceModel, path: str | Path, names: Sequence[str]) -> dict[str, Any]:
-    """Windows around each occurrence of ``names`` in a sample article: how many are gated relevant per topic."""
+    """Windows around each occurrence of ``names`` in a sample article: how many are relevant per topic."""
     text = _SAMPLE_HEADER.sub("", Path(path).read_text(encoding="utf-8"), count=1)
     sentences = split_sentences(text)
     windows = [
@@ -465,152 +521,158 @@ def sample_article_check(model: StanceModel, path: str | Path, names: Sequence[s
     }
 
 
-def directory_size(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.iterdir() if p.is_file())
+MODEL_CARD = """# {model_id} {version}
+
+Stance of an actor on six Dutch political issues ({topics}) from a three-sentence window with the
+actor mention wrapped in `**…**`, plus a relevance gate that says whether the window is about each topic.
+
+Positions: `positive` = the topic's positive pole in issuepositions `topics.yml` (coded L), `negative` =
+its negative pole (R), `neutral` = no clear position (N). Report a stance only where `relevant` is true.
+
+## Data
+
+- Stance: issuepositions `units.csv` (MIT licence), 6,502 human-coded units from Dutch 2023 election
+  news; label = the coders' majority. Windows go through `service.models.stance.normalise_window`
+  (glued sentences separated), the function the service applies to its own windows.
+- Split by document (seed {seed}): {split_sizes}. Variants selected on dev; test scored once for the
+  baseline and the shipped model.
+- Relevance-gate negatives (`none`): sentence windows of DpgMedia2019 news articles (2019; split by
+  article with a hash of its id) containing none of the keyword stems in `training/stance.py`
+  (`TOPIC_KEYWORDS`): {none_sizes}.
+
+## Models
+
+- Stance classifier (`classifier.joblib`): {shipped_variant}. Fitted on the train split only.
+- Relevance gate (`gate.joblib`): one-vs-rest logistic regression per topic over the unmarked window
+  (word 1-2 + char_wb 3-5 TF-IDF). A window coded for several topics is positive for each; `none`
+  windows are negative for all (a classifier over {{6 topics, none}} with independent topic
+  probabilities). Thresholds maximise F0.5 (precision first) per topic on dev units + dev `none`
+  windows: {thresholds}.
+
+## Test results (document-level test split)
+
+{shipped_table}
+{baseline_table}
+### Relevance gate (test units + test `none` windows, calibrated thresholds)
+
+| topic | precision | recall | F1 | positives |
+|---|---|---|---|---|
+{gate_rows}
+
+Other-topic test units count as "not this topic", although a window coded for one topic may touch
+another, so precision is a lower bound. Share of arbitrary (unfiltered) test news windows gated
+relevant: {firing_rate}.
+
+{sample_check}## Variants tried (document-level dev split)
+
+| variant | dev macro-F1 | dev accuracy |
+|---|---|---|
+{variant_rows}
+
+No Flair `TextClassifier` was trained: no pretrained embeddings can be downloaded here and the CPUs
+were shared with the NER training. `load_stance_model` loads one from `model.pt` instead of
+`classifier.joblib` (input `topic | window`, labels = positions).
+
+## Speed and size
+
+- {speed:.0f} windows/s on all six topics (gate + classifier, batches of 64, 1 thread, on a 2-core
+  machine shared with a training run: a lower bound).
+- {size_mb:.1f} MB on disk (classifier, gate, metadata).
+
+## Reproduce
+
+```
+{command}
+```
+
+Wall time {wall_time_s:.0f} s (1 thread, shared 2-core machine). Trained {trained_at}.
+
+## Limits
+
+Trained on 2023 Dutch election coverage. The gate's positives include units coded for a topic whose
+window is mostly campaign talk, so campaign talk can look topical. Education has only 44 units (its
+threshold stays 0.5 when dev has fewer than 10 positives) and economic `negative` (tax cuts, support
+for business) only 89, so e.g. "wants lower taxes for entrepreneurs" can come out `positive`. Stances
+about foreign countries are outside the codebook.
+"""
 
 
-def _metrics_table(title: str, metrics: dict[str, Any]) -> list[str]:
+def _metrics_table(title: str, metrics: dict[str, Any]) -> str:
     f1 = metrics["f1"]
     rows = [
-        (
-            f"**{title}** — accuracy {metrics['accuracy']:.3f}, macro-F1 {metrics['macro_f1']:.3f} (n = {metrics['n']}); "
-            f"F1 positive {f1['positive']:.3f}, negative {f1['negative']:.3f}, neutral {f1['neutral']:.3f}."
-        ),
+        f"**{title}**: accuracy {metrics['accuracy']:.3f}, macro-F1 {metrics['macro_f1']:.3f} "
+        f"(n = {metrics['n']}); F1 positive {f1['positive']:.3f}, negative {f1['negative']:.3f}, "
+        f"neutral {f1['neutral']:.3f}.",
         "",
         "| gold \\ predicted | positive | negative | neutral |",
         "|---|---|---|---|",
+        *(
+            f"| {p} | " + " | ".join(map(str, row)) + " |"
+            for p, row in zip(POSITIONS, metrics["confusion"]["matrix"])
+        ),
     ]
-    rows += [
-        f"| {label} | " + " | ".join(map(str, row)) + " |"
-        for label, row in zip(POSITIONS, metrics["confusion"]["matrix"])
-    ]
-    return rows + [""]
+    return "\n".join(rows) + "\n"
+
+
+def _sample_check_text(report: dict[str, Any]) -> str:
+    if "sample_article" not in report:
+        return ""
+    check = report["sample_article"]
+    relevant = ", ".join(f"{t} {n}" for t, n in check["relevant"].items())
+    highest = ", ".join(f"{t} {v}" for t, v in check["max_relevance"].items())
+    return (
+        f"## Sample article check\n\n`{check['path']}` (Trump-Putin summit, foreign policy): "
+        f"{check['windows']} windows around {', '.join(check['names'])}. "
+        f"Gated relevant per topic: {relevant}. "
+        f"Highest relevance per topic: {highest}.\n\n"
+    )
 
 
 def model_card(report: dict[str, Any]) -> str:
-    """MODEL_CARD.md from the training report (every number here is measured by this script)."""
+    """MODEL_CARD.md from the training report (every number in it is measured by this script)."""
     gate = report["gate"]
-    lines = [
-        f"# {MODEL_ID} {VERSION}",
-        "",
-        (
-            "Stance of an actor on six Dutch political issues (immigration, civil_rights, environment, economic, "
-            "agriculture, education) from a three-sentence window with the actor mention wrapped in `**…**`, "
-            "plus a relevance gate that says whether the window is about each topic at all."
-        ),
-        "",
-        (
-            "Positions: `positive` = the topic's positive pole in issuepositions `topics.yml` (coded L), `negative` = "
-            "its negative pole (R), `neutral` = no clear position (N). Report a stance only where `relevant` is true."
-        ),
-        "",
-        "## Data",
-        "",
-        (
-            "- Stance: issuepositions `units.csv` (MIT licence), 6,502 human-coded units from Dutch 2023 election news, "
-            "majority label of the coders. Windows normalised with `service.models.stance.normalise_window` "
-            "(glued sentences separated), the same function the service applies to its windows."
-        ),
-        f"- Split by document (seed {report['seed']}): "
-        + ", ".join(
+    splits = ("train", "dev", "test")
+    return MODEL_CARD.format(
+        model_id=MODEL_ID,
+        version=VERSION,
+        topics=", ".join(TOPICS),
+        seed=report["seed"],
+        split_sizes=", ".join(
             f"{s} {report['split_sizes'][s]['units']} units / {report['split_sizes'][s]['docs']} docs"
-            for s in ("train", "dev", "test")
-        )
-        + ". Variants selected on dev; test scored once for the baseline and the shipped model.",
-        "- Relevance gate negatives (`none`): sentence windows from DpgMedia2019 news articles (1,438 articles, 2019; "
-        "split by article with a hash of its id) that contain none of the topic keyword stems listed in "
-        "`training/stance.py` (`TOPIC_KEYWORDS`). Sizes: "
-        + ", ".join(
-            f"{s} {gate['none_examples'][s]} of {gate['off_topic_windows'][s]} off-topic / {gate['news_windows'][s]} windows"
-            for s in ("train", "dev", "test")
-        )
-        + ".",
-        "",
-        "## Models",
-        "",
-        f"- Stance classifier (`classifier.joblib`): {report['shipped_variant']}. Trained on the train split only.",
-        "- Relevance gate (`gate.joblib`): one-vs-rest logistic regression per topic over the unmarked window "
-        "(word 1-2 + char_wb 3-5 TF-IDF); a window coded for several topics is positive for each, `none` windows are "
-        "negative for all (i.e. a classifier over {6 topics, none} whose topic probabilities are independent). "
-        "Thresholds per topic maximise F0.5 (precision first) on dev units + dev `none` windows: "
-        + ", ".join(f"{t} {v}" for t, v in gate["thresholds"].items())
-        + ".",
-        "",
-        "## Test results (document-level test split)",
-        "",
-        *_metrics_table("Shipped model", report["test"]["shipped"]),
-        *_metrics_table(
-            "TF-IDF baseline (char 2-5, topic prefixed, LogisticRegression)", report["test"]["baseline"]
+            for s in splits
         ),
-        "### Relevance gate (test units + test `none` windows, calibrated thresholds)",
-        "",
-        "| topic | precision | recall | F1 | positives |",
-        "|---|---|---|---|---|",
-        *[
+        none_sizes=", ".join(
+            f"{s} {gate['none_examples'][s]} sampled of {gate['off_topic_windows'][s]} off-topic "
+            f"of {gate['news_windows'][s]} windows"
+            for s in splits
+        ),
+        shipped_variant=report["shipped_variant"],
+        thresholds=", ".join(f"{t} {v}" for t, v in gate["thresholds"].items()),
+        shipped_table=_metrics_table("Shipped model", report["test"]["shipped"]),
+        baseline_table=_metrics_table(
+            "TF-IDF baseline (char 2-5, topic prefixed, LR)", report["test"]["baseline"]
+        ),
+        gate_rows="\n".join(
             f"| {t} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['positives']} |"
             for t, m in gate["test"].items()
-        ],
-        "",
-        "Share of arbitrary (unfiltered) test news windows gated relevant: "
-        + ", ".join(f"{t} {v:.1%}" for t, v in gate["test_firing_rate_unfiltered_news"].items())
-        + '. Labels of other-topic units are "not this topic" by construction, although a window coded for one '
-        "topic may touch another, so precision is a lower bound there.",
-        "",
-        "## Variants tried (dev macro-F1, document-level dev split)",
-        "",
-        "| variant | dev macro-F1 | dev accuracy |",
-        "|---|---|---|",
-        *[
-            f"| {v['variant']}{' (shipped)' if v.get('shipped') else ''} | {v['dev_macro_f1']:.3f} | {v['dev_accuracy']:.3f} |"
+        ),
+        firing_rate=", ".join(f"{t} {v:.1%}" for t, v in gate["test_firing_rate_unfiltered_news"].items()),
+        sample_check=_sample_check_text(report),
+        variant_rows="\n".join(
+            f"| {v['variant']}{' **(shipped)**' if v.get('shipped') else ''} "
+            f"| {v['dev_macro_f1']:.3f} | {v['dev_accuracy']:.3f} |"
             for v in report["variants"]
-        ],
-        "",
-        (
-            "A Flair `TextClassifier` was not trained: no pretrained embeddings are reachable here and the CPUs were shared "
-            "with the NER training; `load_stance_model` loads one from `model.pt` (input `topic | window`, labels = positions)."
         ),
-        "",
-        "## Speed and size",
-        "",
-        (
-            f"- {report['windows_per_second']:.0f} windows/s scored on all six topics (gate + classifier, batches of 64, "
-            "1 thread, on a 2-core machine shared with a training run: a lower bound)."
-        ),
-        f"- Size on disk: {report['size_bytes'] / 1e6:.1f} MB.",
-        "",
-    ]
-    if "sample_article" in report:
-        sample_check = report["sample_article"]
-        lines += [
-            "## Sample article check",
-            "",
-            f"`{sample_check['path']}` (Trump-Putin summit, foreign policy): {sample_check['windows']} windows around "
-            f"{', '.join(sample_check['names'])}; gated relevant per topic: "
-            + ", ".join(f"{t} {n}" for t, n in sample_check["relevant"].items())
-            + "; highest relevance per topic: "
-            + ", ".join(f"{t} {v}" for t, v in sample_check["max_relevance"].items())
-            + ".",
-            "",
-        ]
-    lines += [
-        "## Reproduce",
-        "",
-        "```",
-        report["command"],
-        "```",
-        "",
-        f"Wall time {report['wall_time_s']:.0f} s (1 thread, shared 2-core machine). Trained {report['trained_at']}.",
-        "",
-        "## Limits",
-        "",
-        (
-            "Trained on 2023 Dutch election coverage; the gate's positives include units coded for a topic whose window is "
-            "mostly about campaign politics, so campaign talk can look topical. Education has only 44 units (threshold "
-            "0.5 unless calibrated). Stances about foreign countries are out of scope of the codebook."
-        ),
-        "",
-    ]
-    return "\n".join(lines)
+        speed=report["windows_per_second"],
+        size_mb=report["size_bytes"] / 1e6,
+        command=report["command"],
+        wall_time_s=report["wall_time_s"],
+        trained_at=report["trained_at"],
+    )
+
+
+def directory_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.iterdir() if p.is_file())
 
 
 def save_model(

@@ -38,35 +38,44 @@ class NerModel:
         self.batch_size = batch_size
         self.labels = tuple(sorted({_entity_type(tag) for tag in tagger.label_dictionary.get_items()} - {""}))
 
-    def tag(self, documents: list[tuple[str, list[Sentence]]]) -> list[list[Entity]]:
-        """Entities of every document; all sentences of all documents go to the model in one call."""
+    def predict_spans(self, token_lists: list[list[str]]) -> list[list[tuple[int, int, str, float]]]:
+        """Entity spans ``(first_token, end_token, type, confidence)`` of pre-tokenised sentences, in one
+        batched model call (also what ``bench/ner_accuracy.py`` scores on gold tokens)."""
         from flair.data import Sentence as FlairSentence
 
+        sentences = [FlairSentence(tokens) for tokens in token_lists]
+        if sentences:
+            with self._lock:
+                self._tagger.predict(sentences, mini_batch_size=self.batch_size, label_name="ner")
+        return [
+            [
+                (
+                    span.tokens[0].idx - 1,
+                    span.tokens[-1].idx,
+                    _entity_type(span.get_label("ner").value),
+                    float(span.get_label("ner").score),
+                )
+                for span in sentence.get_spans("ner")
+            ]
+            for sentence in sentences
+        ]
+
+    def tag(self, documents: list[tuple[str, list[Sentence]]]) -> list[list[Entity]]:
+        """Entities of every document; all sentences of all documents go to the model in one call."""
         segments = [
             (doc_index, sentence_index, tokens)
             for doc_index, (_, sentences) in enumerate(documents)
             for sentence_index, sentence in enumerate(sentences)
             for tokens in _segments(sentence)
         ]
-        flair_sentences = [FlairSentence([token.text for token in tokens]) for _, _, tokens in segments]
-        if flair_sentences:
-            with self._lock:
-                self._tagger.predict(flair_sentences, mini_batch_size=self.batch_size, label_name="ner")
+        spans = self.predict_spans([[token.text for token in tokens] for _, _, tokens in segments])
         results: list[list[Entity]] = [[] for _ in documents]
-        for (doc_index, sentence_index, tokens), flair_sentence in zip(segments, flair_sentences):
+        for (doc_index, sentence_index, tokens), found in zip(segments, spans):
             text = documents[doc_index][0]
-            for span in flair_sentence.get_spans("ner"):
-                first, last = tokens[span.tokens[0].idx - 1], tokens[span.tokens[-1].idx - 1]
-                label = span.get_label("ner")
+            for first, end, kind, confidence in found:
+                start, stop = tokens[first].start, tokens[end - 1].end
                 results[doc_index].append(
-                    Entity(
-                        text=text[first.start : last.end],
-                        type=_entity_type(label.value),
-                        start=first.start,
-                        end=last.end,
-                        confidence=round(float(label.score), 4),
-                        sentence=sentence_index,
-                    )
+                    Entity(text[start:stop], kind, start, stop, round(confidence, 4), sentence_index)
                 )
         return results
 

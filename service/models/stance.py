@@ -136,7 +136,7 @@ FEATURE_VIEWS: Mapping[str, Callable[[str, str], str]] = MappingProxyType(
 
 
 def featurise(pairs: Sequence[tuple[str, str]], views: Sequence[str], vectorizers: Sequence[Any]) -> Any:
-    """Sparse features of ``(window, topic)`` pairs: each view's text through its fitted vectoriser, stacked."""
+    """Sparse features of ``(window, topic)`` pairs: each view's text through its vectoriser, stacked."""
     blocks = [
         vec.transform([FEATURE_VIEWS[view](w, t) for w, t in pairs]) for view, vec in zip(views, vectorizers)
     ]
@@ -150,7 +150,7 @@ class _StanceScorer(Protocol):
 
 
 def _reorder(probabilities: np.ndarray, classes: Sequence[str], order: Sequence[str]) -> np.ndarray:
-    """Columns of ``probabilities`` (labelled ``classes``) in ``order``; absent classes get 0, rows sum to 1."""
+    """Columns of ``probabilities`` (labelled ``classes``) in ``order``; absent ones 0; rows sum to 1."""
     index = {label: i for i, label in enumerate(classes)}
     columns = [
         probabilities[:, index[label]] if label in index else np.zeros(len(probabilities)) for label in order
@@ -161,8 +161,8 @@ def _reorder(probabilities: np.ndarray, classes: Sequence[str], order: Sequence[
 
 
 @dataclass(frozen=True)
-class SklearnStanceScorer:
-    """Feature views + fitted vectorisers + a scikit-learn classifier with ``predict_proba``."""
+class SklearnMember:
+    """Feature views + their fitted vectorisers + a scikit-learn classifier with ``predict_proba``."""
 
     views: tuple[str, ...]
     vectorizers: tuple[Any, ...]
@@ -171,6 +171,19 @@ class SklearnStanceScorer:
     def scores(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         features = featurise(pairs, self.views, self.vectorizers)
         return _reorder(self.classifier.predict_proba(features), list(self.classifier.classes_), POSITIONS)
+
+
+@dataclass(frozen=True)
+class SklearnStanceScorer:
+    """The average of its members' position probabilities (one member: a plain classifier).
+
+    Averaging a character model and a word/topic-cross model measured better on dev than either alone.
+    """
+
+    members: tuple[SklearnMember, ...]
+
+    def scores(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        return np.mean([member.scores(pairs) for member in self.members], axis=0)
 
 
 class FlairStanceScorer:
@@ -238,18 +251,13 @@ class StanceModel:
         wanted = self._check_topics(topics)
         if not windows or not wanted:
             return [[] for _ in windows]
-        relevance = self._gate.relevance(windows)
+        relevance = self._gate.relevance(windows)[:, [self._gate_column[topic] for topic in wanted]]
         pairs = [(window, topic) for window in windows for topic in wanted]
-        scores = self._scorer.scores(pairs)
-        results = []
-        for w in range(len(windows)):
-            row = []
-            for t, topic in enumerate(wanted):
-                row.append(
-                    self._stance(topic, scores[w * len(wanted) + t], relevance[w, self._gate_column[topic]])
-                )
-            results.append(row)
-        return results
+        scores = self._scorer.scores(pairs).reshape(len(windows), len(wanted), len(POSITIONS))
+        return [
+            [self._stance(topic, scores[w, t], relevance[w, t]) for t, topic in enumerate(wanted)]
+            for w in range(len(windows))
+        ]
 
     def _check_topics(self, topics: Sequence[str] | None) -> tuple[str, ...]:
         if topics is None:
@@ -288,25 +296,46 @@ def _read_metadata(directory: Path) -> dict[str, Any]:
 
 
 def _load_artefact(path: Path) -> dict[str, Any]:
-    """A joblib dict with ``views``, ``vectorizers`` and ``classifier`` (our own files: pickle is trusted)."""
+    """A joblib dict written by ``training.stance`` (our own files: unpickling them is trusted)."""
     if not path.is_file():
         raise StanceModelError(f"stance model file not found: {path}")
     try:
         artefact = joblib.load(path)
-        return {"views": tuple(artefact["views"]), "vectorizers": tuple(artefact["vectorizers"]), **artefact}
     except Exception as error:  # joblib/pickle raise many types on a corrupt file
         raise StanceModelError(f"stance model file unreadable: {path}: {error}") from error
+    if not isinstance(artefact, dict):
+        raise StanceModelError(f"stance model file {path} holds {type(artefact).__name__}, not a dict")
+    return artefact
+
+
+def _member(part: Mapping[str, Any]) -> SklearnMember:
+    return SklearnMember(tuple(part["views"]), tuple(part["vectorizers"]), part["classifier"])
 
 
 def _load_scorer(directory: Path) -> _StanceScorer:
+    """Flair ``model.pt`` if present, else the scikit-learn ``classifier.joblib`` ensemble."""
     flair_path = directory / FLAIR_CLASSIFIER_FILE
     if flair_path.is_file():
         try:
             return FlairStanceScorer(flair_path)
         except Exception as error:  # torch/pickle raise many types on a corrupt file
             raise StanceModelError(f"stance model file unreadable: {flair_path}: {error}") from error
-    artefact = _load_artefact(directory / SKLEARN_CLASSIFIER_FILE)
-    return SklearnStanceScorer(artefact["views"], artefact["vectorizers"], artefact["classifier"])
+    path = directory / SKLEARN_CLASSIFIER_FILE
+    artefact = _load_artefact(path)
+    try:
+        return SklearnStanceScorer(tuple(_member(part) for part in artefact["members"]))
+    except (KeyError, TypeError) as error:
+        raise StanceModelError(f"stance model file {path} lacks {error}") from error
+
+
+def _load_gate(directory: Path) -> RelevanceGate:
+    path = directory / GATE_FILE
+    artefact = _load_artefact(path)
+    try:
+        member = _member(artefact)
+        return RelevanceGate(member.views, member.vectorizers, member.classifier, tuple(artefact["topics"]))
+    except (KeyError, TypeError) as error:
+        raise StanceModelError(f"stance model file {path} lacks {error}") from error
 
 
 def load_stance_model(path: str | Path) -> StanceModel:
@@ -315,13 +344,7 @@ def load_stance_model(path: str | Path) -> StanceModel:
     if not directory.is_dir():
         raise StanceModelError(f"stance model directory not found: {directory}")
     metadata = _read_metadata(directory)
-    gate_artefact = _load_artefact(directory / GATE_FILE)
-    gate = RelevanceGate(
-        gate_artefact["views"],
-        gate_artefact["vectorizers"],
-        gate_artefact["classifier"],
-        tuple(gate_artefact["topics"]),
-    )
+    gate = _load_gate(directory)
     if not set(metadata["topics"]) <= set(gate.topics):
         raise StanceModelError(f"relevance gate in {directory} does not cover topics {metadata['topics']}")
     return StanceModel(

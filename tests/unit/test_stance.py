@@ -21,8 +21,8 @@ from service.text import split_sentences
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "stance-nl-compact"
 TEXT = (
-    "De Tweede Kamer debatteerde donderdag over migratie. Wilders wil de asielinstroom drastisch beperken.\n\n"
-    "Timmermans noemde dat onuitvoerbaar."
+    "De Tweede Kamer debatteerde donderdag over migratie. Wilders wil de asielinstroom drastisch "
+    "beperken.\n\nTimmermans noemde dat onuitvoerbaar."
 )
 IMMIGRATION = "**Wilders** wil de asielinstroom drastisch beperken."
 FOOTBALL = (
@@ -53,7 +53,8 @@ def test_window_marks_the_mention_with_previous_and_next_sentence() -> None:
 
 def test_window_of_first_and_last_sentence_has_one_neighbour() -> None:
     assert window_for(TEXT, "Tweede Kamer") == (
-        "De **Tweede Kamer** debatteerde donderdag over migratie. Wilders wil de asielinstroom drastisch beperken."
+        "De **Tweede Kamer** debatteerde donderdag over migratie. Wilders wil de asielinstroom drastisch "
+        "beperken."
     )
     assert window_for(TEXT, "Timmermans") == (
         "Wilders wil de asielinstroom drastisch beperken. **Timmermans** noemde dat onuitvoerbaar."
@@ -72,7 +73,9 @@ def test_mention_outside_its_sentence_is_rejected() -> None:
 
 def test_glued_training_text_normalises_to_the_service_window() -> None:
     glued = 'Dat moet niet kunnen.Daarom koos ik voor **NSC**."Ook bestaanszekerheid is een thema.'
-    served = window_for('Dat moet niet kunnen. Daarom koos ik voor NSC." Ook bestaanszekerheid is een thema.', "NSC")
+    served = window_for(
+        'Dat moet niet kunnen. Daarom koos ik voor NSC." Ook bestaanszekerheid is een thema.', "NSC"
+    )
     assert normalise_window(glued) == served
     assert normalise_window(served) == served
 
@@ -144,7 +147,7 @@ def test_corrupt_model_file_names_the_file(tmp_path: Path) -> None:
 
 
 def test_flair_text_classifier_directory_loads_and_predicts(tmp_path: Path) -> None:
-    """A directory with ``model.pt`` uses a Flair TextClassifier (here untrained, one-hot) for the positions."""
+    """A directory with ``model.pt`` scores positions with a Flair TextClassifier (here untrained)."""
     pytest.importorskip("flair")
     from flair.data import Dictionary
     from flair.embeddings import DocumentPoolEmbeddings, OneHotEmbeddings
