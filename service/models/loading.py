@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from service.config import PROJECT_ROOT
+
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 
 T = TypeVar("T")
@@ -42,6 +44,14 @@ def load_model(setting: str, reference: str, loader: Callable[[str], T]) -> T:
         return loader(reference)
     except Exception as error:
         raise ModelLoadError(setting, reference, _reason(error, hub)) from error
+
+
+def display_reference(reference: str) -> str:
+    """The id a response shows: hub ids as they are, paths inside the project relative to it (no host paths)."""
+    path = Path(reference).resolve()
+    if is_hub_id(reference) or not path.is_relative_to(PROJECT_ROOT):
+        return reference
+    return str(path.relative_to(PROJECT_ROOT))
 
 
 def _reason(error: BaseException, hub: bool) -> str:

@@ -7,7 +7,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from service.models.loading import load_model
+from service.models.loading import display_reference, load_model
 from service.text import Sentence
 
 # Flair's LSTMs are linear in length, but one unpunctuated 100k-character "sentence" would still be one huge
@@ -110,4 +110,6 @@ def load_ner_model(reference: str, batch_size: int = 32) -> NerModel:
 
     tagger = load_model("NER_MODEL", reference, SequenceTagger.load)
     tagger.eval()
-    return NerModel(tagger, model_id=reference, version=file_version(reference), batch_size=batch_size)
+    return NerModel(
+        tagger, model_id=display_reference(reference), version=file_version(reference), batch_size=batch_size
+    )
