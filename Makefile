@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: run test lint install install-dev
+.PHONY: run test lint install install-dev browser-deps bench lint-deploy container-test
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,36 @@ run: install
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py service.wsgi:app
 
 ## Install test tools and run the whole suite (unit, API, real gunicorn).
-test: install-dev
+test: install-dev browser-deps
 	$(PY) -m pytest -q tests
+
+## Debian's headless Chromium for the demo page's browser test (tests/browser); apt-get only when it is missing.
+browser-deps:
+	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; }
+
+## Speed benchmarks, about 15 min on an otherwise idle machine: bench/results/*.json, the plot, README tables.
+bench: install-dev
+	$(PY) -m bench.coldstart
+	$(PY) -m bench.throughput
+	$(PY) -m bench.overhead
+	$(PY) -m bench.batching
+	$(PY) -m bench.memory
+	$(PY) -m bench.scaling
+	$(PY) -m bench.tuning
+	$(PY) -m bench.profile_request
+	$(PY) -m bench.plot
+	$(PY) -m bench.summary
 
 lint: install-dev
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+## Lint the Dockerfiles (hadolint) and validate the Kubernetes manifests against the API schemas.
+lint-deploy: install-dev
+	$(VENV)/bin/hadolint Dockerfile deploy/nginx/Dockerfile
+	$(VENV)/bin/kubernetes-validate --strict --quiet deploy/k8s/deployment.yaml deploy/k8s/service.yaml \
+		deploy/k8s/hpa.yaml deploy/k8s/pdb.yaml
+
+## Build the image (on a Debian base made here), run it behind the nginx gateway, POST the sample article through
+## it and check the JSON; starts and stops its own dockerd if none runs (README "Deployment"). Needs root.
+container-test: lint-deploy
+	PY=$(PY) bash docker/container-test.sh

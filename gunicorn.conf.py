@@ -12,7 +12,12 @@ import tempfile
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# Enough threads for every admitted analysis (MAX_INFLIGHT running + MAX_QUEUE waiting) plus two spare: a
+# request beyond the queue then reaches the app and is refused with 503 at once, and probes stay answered,
+# instead of waiting unseen in gunicorn's connection queue until the gateway gives up.
+# (defaults as in service/config.py)
+_admitted = int(os.environ.get("MAX_INFLIGHT") or 2) + int(os.environ.get("MAX_QUEUE") or 8)
+threads = int(os.environ.get("GUNICORN_THREADS") or _admitted + 2)
 worker_class = "gthread"
 preload_app = False
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
@@ -22,6 +27,9 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "0"))
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# No control socket (gunicorn 27 opens one in $HOME by default): nothing in the container should be able to
+# reload or stop the server except its signals, and parallel servers on one host would share the path.
+control_socket_disable = True
 accesslog = None  # the app logs every request as JSON with its request id
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
@@ -43,3 +51,22 @@ def child_exit(server, worker):
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker):
+    """On SIGTERM, stop listening as soon as the worker stops accepting, not when it exits.
+
+    gunicorn's gthread worker stops accepting at once but keeps its copy of the listening socket open until
+    its in-flight requests are done; meanwhile the kernel still completes new connections, which then hang
+    unanswered. Closing the socket as soon as accepting stops makes new connections fail at once (refused),
+    so a client or gateway retries elsewhere, while the requests in flight finish normally.
+    """
+    stop_or_start_accepting = worker.set_accept_enabled
+
+    def set_accept_enabled(enabled: bool) -> None:
+        stop_or_start_accepting(enabled)
+        if not enabled and not worker.alive:
+            for listener in worker.sockets:
+                listener.close()
+
+    worker.set_accept_enabled = set_accept_enabled

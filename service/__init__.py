@@ -11,13 +11,14 @@ import re
 import time
 import uuid
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from flask_smorest import Api
 from werkzeug.exceptions import UnsupportedMediaType
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from schemas.problem import ProblemSchema
-from service import errors, logs, metrics
+from service import auth, errors, logs, metrics
+from service.admission import Admission
 from service.config import Settings
 from service.pipeline import Pipeline
 from service.state import ModelState
@@ -48,6 +49,9 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
     logs.configure(settings.log_level)
     app = Flask(__name__)
     app.config.update(
+        # Never debug mode, whatever FLASK_DEBUG says: no debugger, no tracebacks in responses.
+        DEBUG=False,
+        PROPAGATE_EXCEPTIONS=False,
         SETTINGS=settings,
         MAX_CONTENT_LENGTH=settings.max_content_length,
         API_TITLE="Dutch news actors and stances",
@@ -68,11 +72,15 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
     else:
         state.load_in_background(lambda: build_pipeline(settings))
 
-    api = ProblemApi(app)
-    from service.api import analyze, ops
+    app.extensions["admission"] = Admission(settings.max_inflight, settings.max_queue, settings.request_timeout)
+
+    extra_plugins = [auth.ApiKeyDocPlugin()] if settings.api_keys else []
+    api = ProblemApi(app, spec_kwargs={"extra_plugins": extra_plugins})
+    from service.api import analyze, demo, ops
 
     api.register_blueprint(analyze.blp)
     api.register_blueprint(ops.blp)
+    app.register_blueprint(demo.blp)  # the demo page: not part of the API, so not in the OpenAPI document
     errors.register(app)
     app.before_request(_start_request)
     app.after_request(_finish_request)
@@ -83,21 +91,30 @@ def build_pipeline(settings: Settings) -> Pipeline:
     """Load both models (the slow part of a worker's start) and the pipeline around them."""
     import torch
 
+    from service.models.loading import ModelLoadError
     from service.models.ner import load_ner_model
     from service.models.stance import load_stance_model
 
     torch.set_num_threads(settings.torch_threads)
     ner = load_ner_model(settings.ner_model, batch_size=settings.ner_batch_size)
-    stance = load_stance_model(settings.stance_model)
+    try:
+        stance = load_stance_model(settings.stance_model)
+    except Exception as error:
+        # Name the setting, as the NER loader does, so the one log line says what to fix.
+        reason = f"{type(error).__name__}: {error}"
+        raise ModelLoadError("STANCE_MODEL", settings.stance_model, reason) from error
     return Pipeline(ner, stance)
 
 
 def _start_request() -> None:
-    """Adopt the gateway's X-Request-ID (or make one), start the clock, and insist on JSON bodies."""
+    """Adopt the gateway's X-Request-ID (or make one), start the clock, check the API key (when keys are
+    configured), and insist on JSON bodies."""
     incoming = request.headers.get("X-Request-ID", "")
     g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
     g.started = time.perf_counter()
-    if request.method == "POST" and not request.is_json:
+    auth.require_key(current_app.config["SETTINGS"].api_keys)
+    # A request that routing already refused (404, 405) gets that answer, not a complaint about its body.
+    if request.method == "POST" and request.routing_exception is None and not request.is_json:
         raise UnsupportedMediaType("Send the body as JSON with Content-Type: application/json.")
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +24,11 @@ ENV_VARS = {
     "torch_threads": "TORCH_THREADS",
     "proxy_fix_hops": "PROXY_FIX_HOPS",
     "log_level": "LOG_LEVEL",
+    "max_inflight": "MAX_INFLIGHT",
+    "max_queue": "MAX_QUEUE",
+    "request_timeout": "REQUEST_TIMEOUT",
+    "max_json_values": "MAX_JSON_VALUES",
+    "api_keys": "API_KEYS",
 }
 
 
@@ -39,29 +45,48 @@ class Settings:
     torch_threads: int = 1
     proxy_fix_hops: int = 1
     log_level: str = "INFO"
+    max_inflight: int = 2
+    max_queue: int = 8
+    request_timeout: float = 60.0
+    max_json_values: int = 10_000
+    # Secrets stay out of repr(), so a logged Settings object never shows them.
+    api_keys: tuple[str, ...] = field(default=(), repr=False)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         """Read every setting from ``environ`` (default: ``os.environ``); unset ones keep their default."""
         environ = os.environ if environ is None else environ
         values: dict[str, object] = {}
-        for field in fields(cls):
-            name = ENV_VARS[field.name]
+        for setting in fields(cls):
+            name = ENV_VARS[setting.name]
             raw = environ.get(name)
             if raw is None or raw.strip() == "":
                 continue
-            values[field.name] = _parse(name, raw.strip(), field.type)
+            values[setting.name] = _parse(name, raw.strip(), setting.type)
         settings = cls(**values)
         settings.validate()
         return settings
 
     def validate(self) -> None:
         """Reject values that would break the service later, naming the variable."""
-        for name in ("max_text_chars", "max_batch_docs", "max_content_length", "ner_batch_size", "torch_threads"):
+        positive = (
+            "max_text_chars",
+            "max_batch_docs",
+            "max_content_length",
+            "ner_batch_size",
+            "torch_threads",
+            "max_inflight",
+            "max_json_values",
+        )
+        for name in positive:
             if getattr(self, name) < 1:
                 raise SettingsError(f"{ENV_VARS[name]} must be at least 1, got {getattr(self, name)}")
         if self.proxy_fix_hops < 0:
             raise SettingsError(f"PROXY_FIX_HOPS must be 0 or more, got {self.proxy_fix_hops}")
+        if self.max_queue < 0:
+            raise SettingsError(f"MAX_QUEUE must be 0 or more, got {self.max_queue}")
+        if not math.isfinite(self.request_timeout) or self.request_timeout <= 0:
+            raise SettingsError(f"REQUEST_TIMEOUT must be more than 0 seconds, got {self.request_timeout}")
         if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise SettingsError(f"LOG_LEVEL must be a logging level name, got {self.log_level!r}")
 
@@ -72,4 +97,11 @@ def _parse(name: str, raw: str, kind: object) -> object:
             return int(raw)
         except ValueError:
             raise SettingsError(f"{name} must be an integer, got {raw!r}") from None
+    if kind in (float, "float"):
+        try:
+            return float(raw)
+        except ValueError:
+            raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+    if kind in (tuple[str, ...], "tuple[str, ...]"):
+        return tuple(item.strip() for item in raw.split(",") if item.strip())
     return raw

@@ -33,7 +33,8 @@ def problem_response(
         body["detail"] = detail
     if errors:
         body["errors"] = errors
-    response = Response(json.dumps(_schema.dump(body), ensure_ascii=False), status=status, mimetype=PROBLEM_MIME)
+    # ASCII-escaped: a field name the client sent may hold a lone surrogate, which UTF-8 cannot encode.
+    response = Response(json.dumps(_schema.dump(body)), status=status, mimetype=PROBLEM_MIME)
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response

@@ -33,15 +33,19 @@ class ModelState:
         self._loaded.set()
 
     def load_in_background(self, build: Callable[[], Pipeline]) -> threading.Thread:
-        """Run ``build`` in a daemon thread; a ModelLoadError becomes one clear log line and ``failed``."""
+        """Run ``build`` in a daemon thread; any failure becomes one clear log line and ``failed``.
+
+        A ModelLoadError already names the setting and path; any other error (a stance directory with a
+        missing file, an unexpected format) is named by its type, so that ``/readyz`` never says ``loading``
+        for a load that has died."""
 
         def run() -> None:
             try:
                 self.set_ready(build())
                 log.info("models loaded", extra=self.pipeline.model_info())
-            except ModelLoadError as error:
-                self.error = str(error)
-                log.error("model load failed: %s", error)
+            except Exception as error:
+                self.error = str(error) if isinstance(error, ModelLoadError) else f"{type(error).__name__}: {error}"
+                log.error("model load failed: %s", self.error)
                 self._loaded.set()
 
         thread = threading.Thread(target=run, name="model-loader", daemon=True)

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from http import HTTPStatus
+from typing import TypeVar
 
+from flask import current_app
 from flask_smorest import Blueprint, abort
 
 from schemas.request import BatchRequestSchema, DocumentSchema, StanceRequestSchema
 from schemas.response import AnalysisSchema, BatchResponseSchema, StanceResponseSchema
 from service import metrics
+from service.admission import DeadlineExceeded, Overloaded
 from service.api import ready_pipeline
+from service.api.body import JsonBodyParser
 from service.pipeline import Document, Options
 
-blp = Blueprint("analyze", __name__, url_prefix="/v1", description="Entities, actors and their stances")
+T = TypeVar("T")
 
-ERRORS = (400, 413, 415, 422, 503)
+blp = Blueprint("analyze", __name__, url_prefix="/v1", description="Entities, actors and their stances")
+blp.ARGUMENTS_PARSER = JsonBodyParser()
+
+ERRORS = (400, 413, 415, 422, 503, 504)
+# How soon a refused client should try again: about one analysis of a typical article.
+RETRY_AFTER_SECONDS = 2
 
 
 def _documented_errors(view):
@@ -39,6 +49,16 @@ def _document(payload: dict) -> Document:
     )
 
 
+def _admitted(work: Callable[[], T]) -> T:
+    """Run ``work`` within this worker's admission limits: 503 at once when full, 504 past REQUEST_TIMEOUT."""
+    try:
+        return current_app.extensions["admission"].run(work)
+    except Overloaded as error:
+        abort(503, message=f"Busy: {error}; retry later.", headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+    except DeadlineExceeded as error:
+        abort(504, message=f"Timed out: {error} (REQUEST_TIMEOUT).")
+
+
 def _count(documents: list[Document]) -> None:
     metrics.DOCUMENTS.inc(len(documents))
     metrics.CHARACTERS.inc(sum(len(doc.text) for doc in documents))
@@ -53,7 +73,7 @@ def analyze(payload: dict) -> dict:
     pipeline = ready_pipeline()
     document = _document(payload)
     _count([document])
-    return pipeline.analyze([document])[0]
+    return _admitted(lambda: pipeline.analyze([document])[0])
 
 
 @blp.route("/analyze/batch", methods=["POST"])
@@ -65,7 +85,7 @@ def analyze_batch(payload: dict) -> dict:
     pipeline = ready_pipeline()
     documents = [_document(item) for item in payload["documents"]]
     _count(documents)
-    return {"results": pipeline.analyze(documents)}
+    return {"results": _admitted(lambda: pipeline.analyze(documents))}
 
 
 @blp.route("/stance", methods=["POST"])
@@ -81,4 +101,4 @@ def stance(payload: dict) -> dict:
     if unknown:
         abort(422, errors={"json": {"topics": [f"Unknown topics {unknown}; supported: {list(known)}."]}})
     span = payload["actor"]
-    return pipeline.stance(payload["text"], span["start"], span["end"], topics)
+    return _admitted(lambda: pipeline.stance(payload["text"], span["start"], span["end"], topics))

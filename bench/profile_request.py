@@ -1,0 +1,170 @@
+"""Where a request's time goes: the model work vs the per-request Python around it.
+
+Timings on the same articles, in one process with one loaded pipeline:
+
+1. ``Pipeline.analyze`` alone (the bare model work), and how it splits into the NER call, the stance call and
+   the rest (clocks around the two model calls, no profiler);
+2. the whole Flask app through its test client (validation, admission, serialisation, logs, metrics), no
+   network: the difference to 1 is the app's own per-request cost;
+3. a cProfile of each side: the pipeline (where inside the models the time goes) and the request thread
+   (the analysis itself runs on the admission pool's thread, so what this thread spends outside waiting for
+   it is the Python overhead: schema load/dump, JSON, logging).
+
+    python -m bench.profile_request [--articles 20] [--top 12]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import time
+from collections.abc import Callable
+from typing import Any
+
+from bench.harness import Run, load_articles
+from service import build_pipeline, create_app
+from service.config import Settings
+from service.pipeline import Document
+
+# Functions whose cumulative time answers "where does it go" (file suffix, function name).
+HOT_SPOTS = {
+    "flair SequenceTagger.predict": ("flair/models/sequence_tagger_model.py", "predict"),
+    "flair embeddings (embed)": ("flair/embeddings/base.py", "embed"),
+    "NerModel.tag": ("service/models/ner.py", "tag"),
+    "stance model predict": ("service/models/stance.py", "predict"),
+    "split_sentences": ("service/text.py", "split_sentences"),
+    "group_actors": ("service/actors.py", "group_actors"),
+    "marshmallow Schema.load": ("marshmallow/schema.py", "load"),
+    "marshmallow Schema.dump": ("marshmallow/schema.py", "dump"),
+    "flask JSON response": ("flask/json/provider.py", "response"),
+    "logging handle": ("logging/__init__.py", "handle"),
+    "prometheus metrics": ("prometheus_client/metrics.py", "inc"),
+    "wait for the analysis thread": ("concurrent/futures/_base.py", "result"),
+}
+
+
+def cumulative_shares(profile: cProfile.Profile, total: float) -> dict[str, dict[str, float]]:
+    stats = pstats.Stats(profile).stats  # {(file, line, name): (calls, primitive, tottime, cumtime, callers)}
+    shares = {}
+    for label, (suffix, name) in HOT_SPOTS.items():
+        cumulative = sum(v[3] for (file, _, fn), v in stats.items() if fn == name and file.endswith(suffix))
+        if cumulative:
+            shares[label] = {"s": round(cumulative, 3), "share": round(cumulative / total, 3)}
+    return shares
+
+
+def top_own_time(profile: cProfile.Profile, count: int) -> list[dict[str, Any]]:
+    stats = pstats.Stats(profile).stats
+    ranked = sorted(stats.items(), key=lambda item: -item[1][2])[:count]
+    return [
+        {"function": f"{file.split('site-packages/')[-1]}:{line}({name})", "own_s": round(v[2], 3), "calls": v[1]}
+        for (file, line, name), v in ranked
+    ]
+
+
+def stage_times(pipeline, work: Callable[[], None]) -> dict[str, Any]:
+    """Wall time of the NER and stance stages inside ``work``, without a profiler's distortion: the two model
+    calls of this pipeline instance are wrapped with a clock for the duration of the run."""
+    spent = {"ner_s": 0.0, "stance_s": 0.0}
+    calls = {"stance_windows": 0}
+    ner_tag, stance_predict = pipeline.ner.tag, pipeline.stance_model.predict
+
+    def timed_tag(documents):
+        started = time.perf_counter()
+        try:
+            return ner_tag(documents)
+        finally:
+            spent["ner_s"] += time.perf_counter() - started
+
+    def timed_predict(windows, topics=None):
+        started = time.perf_counter()
+        calls["stance_windows"] += len(windows)
+        try:
+            return stance_predict(windows, topics)
+        finally:
+            spent["stance_s"] += time.perf_counter() - started
+
+    pipeline.ner.tag, pipeline.stance_model.predict = timed_tag, timed_predict
+    started = time.perf_counter()
+    try:
+        work()
+    finally:
+        del pipeline.ner.tag, pipeline.stance_model.predict  # back to the class methods
+    total = time.perf_counter() - started
+    rest = total - spent["ner_s"] - spent["stance_s"]
+    return {
+        "total_s": round(total, 3),
+        **{key: round(value, 3) for key, value in spent.items()},
+        "rest_s": round(rest, 3),
+        "ner_share": round(spent["ner_s"] / total, 3),
+        "stance_share": round(spent["stance_s"] / total, 3),
+        "stance_windows": calls["stance_windows"],
+    }
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=20)
+    parser.add_argument("--top", type=int, default=12)
+    args = parser.parse_args(argv)
+
+    run = Run("profile_request")
+    settings = Settings.from_env()
+    pipeline = build_pipeline(settings)
+    client = create_app(settings, pipeline).test_client()
+    texts = load_articles(args.articles)
+    client.post("/v1/analyze", json={"text": texts[-1]})  # warm-up
+
+    def bare() -> None:
+        for i, text in enumerate(texts):
+            pipeline.analyze([Document(text=text, id=str(i))])
+
+    def through_app() -> None:
+        for i, text in enumerate(texts):
+            if client.post("/v1/analyze", json={"text": text, "id": str(i)}).status_code != 200:
+                raise RuntimeError("the app refused an article")
+
+    timings = {}
+    for name, work in (("pipeline", bare), ("app", through_app), ("pipeline_again", bare)):
+        started = time.perf_counter()
+        work()
+        timings[name] = time.perf_counter() - started
+    pipeline_s = (timings["pipeline"] + timings["pipeline_again"]) / 2
+    stages = stage_times(pipeline, bare)
+
+    profiles = {}
+    for name, work in (("pipeline", bare), ("request_thread", through_app)):
+        profile = cProfile.Profile()
+        started = time.perf_counter()
+        profile.runcall(work)
+        elapsed = time.perf_counter() - started
+        profiles[name] = {
+            "profiled_s": round(elapsed, 3),
+            "hot_spots": cumulative_shares(profile, elapsed),
+            "top_own_time": top_own_time(profile, args.top),
+        }
+
+    document = {
+        "articles": len(texts),
+        "pipeline_s": round(pipeline_s, 3),
+        "app_test_client_s": round(timings["app"], 3),
+        "app_over_pipeline_ratio": round(timings["app"] / pipeline_s, 4),
+        "app_added_ms_per_request": round((timings["app"] - pipeline_s) / len(texts) * 1000, 2),
+        "pipeline_stages": stages,
+        "profiles": profiles,
+        "note": "cProfile slows Python code more than torch kernels; read shares, not absolute times",
+    }
+    print("pipeline stages (not profiled):", stages)
+    print(
+        f"pipeline {pipeline_s:.2f} s, app (test client) {timings['app']:.2f} s for {len(texts)} articles: "
+        f"+{document['app_added_ms_per_request']} ms per request"
+    )
+    for name, profile in profiles.items():
+        print(name, {k: v["share"] for k, v in profile["hot_spots"].items()})
+    run.write(document)
+    return document
+
+
+if __name__ == "__main__":
+    main()

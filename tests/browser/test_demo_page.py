@@ -1,0 +1,252 @@
+"""The demo page as a person sees it: Debian's headless Chromium, driven by Playwright, against real gunicorn
+processes serving the shipped models (and, for the error messages, one whose models cannot load)."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.conftest import SHIPPED_NER, SHIPPED_STANCE, GunicornServer
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# Debian's Chromium as Playwright's browser: no download, nothing reaching out of the machine on its own.
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Generous waits, not speed limits: a 2-core CI machine may be busy with other work.
+SERVER_START_TIMEOUT_S = 300
+ANALYSIS_TIMEOUT_MS = 120_000
+MAX_TEXT_CHARS = 20_000
+MAX_CONTENT_LENGTH = 100_000
+API_KEY = "demo-test-key"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# The sentence the API tests rely on for an immigration stance, in a short article.
+STANCE_ARTICLE = (
+    "Donald Trump sprak in Helsinki met Vladimir Poetin. Volgens Trump is de NAVO te zwak. "
+    "De PVV en Rutte willen minder asielzoekers."
+)
+
+
+@pytest.fixture(scope="module")
+def shipped_server(tmp_path_factory) -> Iterator[GunicornServer]:
+    """gunicorn with the shipped models, and limits low enough that the page can run into 413 and 422."""
+    server = GunicornServer(
+        {
+            "NER_MODEL": str(SHIPPED_NER),
+            "STANCE_MODEL": str(SHIPPED_STANCE),
+            "MAX_TEXT_CHARS": str(MAX_TEXT_CHARS),
+            "MAX_CONTENT_LENGTH": str(MAX_CONTENT_LENGTH),
+            "WEB_CONCURRENCY": "1",
+        },
+        tmp_path_factory.mktemp("demo-gunicorn") / "server.log",
+    )
+    try:
+        server.wait_ready(timeout=SERVER_START_TIMEOUT_S)
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def unready_server(tmp_path_factory) -> Iterator[GunicornServer]:
+    """gunicorn whose NER model does not exist (so /v1 answers 503) and that requires an API key."""
+    folder = tmp_path_factory.mktemp("demo-unready")
+    server = GunicornServer(
+        {"NER_MODEL": str(folder / "missing.pt"), "STANCE_MODEL": str(SHIPPED_STANCE), "API_KEYS": API_KEY},
+        folder / "server.log",
+    )
+    try:
+        _wait_until_load_failed(server)
+        yield server
+    finally:
+        server.stop()
+
+
+def _wait_until_load_failed(server: GunicornServer, timeout: float = SERVER_START_TIMEOUT_S) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited: {server.log_path.read_text()[-2000:]}")
+        try:
+            if httpx.get(f"{server.url}/readyz", timeout=2).json().get("status") == "failed":
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.3)
+    raise TimeoutError(f"model load did not fail: {server.log_path.read_text()[-2000:]}")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make browser-deps` installs Debian's chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class PageRecord:
+    """What a page did besides rendering: script errors and CSP violations, and every URL it requested."""
+
+    problems: list[str] = field(default_factory=list)
+    requested: list[str] = field(default_factory=list)
+
+    def keep_csp_violation(self, text: str) -> None:
+        if "Content Security Policy" in text:
+            self.problems.append(text)
+
+
+@pytest.fixture()
+def record() -> PageRecord:
+    return PageRecord()
+
+
+@pytest.fixture()
+def page(browser: Browser, record: PageRecord) -> Iterator[Page]:
+    """A fresh page; the test fails if a script error or a CSP violation happened on it."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    page.on("pageerror", lambda error: record.problems.append(str(error)))
+    page.on("console", lambda message: record.keep_csp_violation(message.text))
+    page.on("request", lambda request: record.requested.append(request.url))
+    yield page
+    context.close()
+    assert record.problems == []
+
+
+def _error_box(page: Page):
+    return page.get_by_role("alert")
+
+
+def test_sample_article_shows_entities_actors_and_stances(page: Page, record: PageRecord, shipped_server, sample_text):
+    page.goto(f"{shipped_server.url}/")
+    page.get_by_role("button", name="Load sample article").click()
+    expect(page.get_by_role("status")).to_contain_text("Sample article loaded")
+    expect(page.get_by_label("Article text (Dutch)")).to_have_value(sample_text)
+
+    with page.expect_response("**/v1/analyze", timeout=ANALYSIS_TIMEOUT_MS) as analysis:
+        page.get_by_role("button", name="Analyse").click()
+    result = analysis.value.json()
+    expect(page.get_by_role("status")).to_contain_text("Analysed in")
+
+    text = page.locator("#annotated-text")
+    assert text.text_content() == sample_text
+    expect(text.locator("mark")).to_have_count(len(result["entities"]))
+    trump = text.locator('mark[data-type="PER"]', has_text="Trump").first
+    expect(trump).to_be_visible()
+    expect(trump).to_have_attribute("title", f"person (PER), confidence {_first_trump_confidence(result)}")
+
+    rows = page.locator("#actor-table tbody tr")
+    expect(rows).to_have_count(len(result["actors"]))
+    trump_row = rows.filter(has=page.locator(".actor-name", has_text="Trump")).first
+    expect(trump_row).to_contain_text("PER")
+    expect(page.locator("#run-info")).to_contain_text(result["models"]["ner"]["version"])
+    expect(page.locator("#run-info")).to_contain_text(result["models"]["stance"]["version"])
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "demo-sample.png"), full_page=True)
+
+    page.get_by_text("All entities with their confidence").click()
+    expect(page.locator("#entity-table tbody tr")).to_have_count(len(result["entities"]))
+    person_rows = page.locator("#entity-table tbody tr").filter(has=page.locator("td:nth-child(2)", has_text="PER"))
+    first_trump_row = person_rows.filter(has_text="Trump").first
+    expect(first_trump_row).to_contain_text(_first_trump_confidence(result))
+
+    stances = [stance for actor in result["actors"] for stance in actor["stances"]]
+    expect(page.locator("#actor-table button.chip")).to_have_count(len(stances))
+    _assert_accessible(page)
+    assert all(url.startswith(f"{shipped_server.url}/") for url in record.requested), record.requested
+
+
+def test_stance_chip_finds_its_evidence_sentence(page: Page, shipped_server):
+    page.goto(f"{shipped_server.url}/")
+    page.get_by_label("Article text (Dutch)").fill(STANCE_ARTICLE)
+    with page.expect_response("**/v1/analyze", timeout=ANALYSIS_TIMEOUT_MS) as analysis:
+        page.get_by_role("button", name="Analyse").click()
+    result = analysis.value.json()
+    stances = [stance for actor in result["actors"] for stance in actor["stances"]]
+    assert stances, f"the shipped models find no stance in {STANCE_ARTICLE!r}: {result}"
+
+    chips = page.locator("#actor-table button.chip")
+    expect(chips).to_have_count(len(stances))
+    chips.first.focus()
+    page.keyboard.press("Enter")
+    evidence = page.locator("#annotated-text .sentence.is-evidence")
+    expect(evidence).to_have_text(_first_stance_in_table_order(result)["evidence"]["text"])
+    expect(evidence).to_be_in_viewport()
+    expect(evidence).to_be_focused()
+    expect(chips.first).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#evidence-note")).to_contain_text("Evidence:")
+    _assert_accessible(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "demo-stance-evidence.png"))
+
+
+def _assert_accessible(page: Page) -> None:
+    """axe-core's WCAG 2.1 A and AA rules (labels, contrast, keyboard access, ARIA) on the page as it is now."""
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    assert results.violations_count == 0, results.generate_report()
+
+
+def _first_trump_confidence(result: dict) -> str:
+    """The confidence the page shows for the first PER entity containing "Trump", as a rounded percentage."""
+    trumps = [e for e in result["entities"] if e["type"] == "PER" and "Trump" in e["text"]]
+    first = min(trumps, key=lambda entity: entity["start"])
+    return f"{math.floor(first['confidence'] * 100 + 0.5)}%"  # JavaScript's Math.round
+
+
+def _first_stance_in_table_order(result: dict) -> dict:
+    """The table lists actors by salience (highest first), each with its stances in API order."""
+    ordered = sorted(result["actors"], key=lambda actor: -actor["salience"])
+    return next(stance for actor in ordered for stance in actor["stances"])
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("   \n  ", ["HTTP 422", "text: Text must contain something other than whitespace."]),
+        ("woord " * 4_000, ["HTTP 422", f"the limit is {MAX_TEXT_CHARS}"]),
+        ("a" * (MAX_CONTENT_LENGTH + 1), ["too large", "HTTP 413"]),
+    ],
+    ids=["blank", "too-many-characters", "body-too-large"],
+)
+def test_rejected_text_is_explained(page: Page, shipped_server, text, shown):
+    page.goto(f"{shipped_server.url}/")
+    page.get_by_label("Article text (Dutch)").fill(text)
+    page.get_by_role("button", name="Analyse").click()
+    for fragment in shown:
+        expect(_error_box(page)).to_contain_text(fragment)
+    expect(page.locator("#results")).to_be_hidden()
+
+
+def test_missing_key_and_unready_models_are_explained(page: Page, unready_server):
+    page.goto(f"{unready_server.url}/")
+    expect(_error_box(page)).to_contain_text("The models failed to load")
+
+    page.get_by_label("Article text (Dutch)").fill("Rutte sprak in Brussel met Macron.")
+    page.get_by_role("button", name="Analyse").click()
+    expect(_error_box(page)).to_contain_text("needs an API key (HTTP 401)")
+
+    page.get_by_label("API key", exact=True).fill(API_KEY)
+    page.get_by_label("Article text (Dutch)").press("Control+Enter")
+    expect(_error_box(page)).to_contain_text("The models are not ready (HTTP 503)")
+    expect(_error_box(page)).to_contain_text("Try again in 5 seconds.")
+    _assert_accessible(page)

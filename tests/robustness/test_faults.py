@@ -1,0 +1,130 @@
+"""Faults of a real gunicorn deployment: a worker killed, the server stopped under load, bad model files."""
+
+from __future__ import annotations
+
+import signal
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import psutil
+import pytest
+
+from tests.conftest import SHIPPED_STANCE, GunicornServer
+from tests.robustness.conftest import running_server
+
+
+def worker_pids(server: GunicornServer) -> set[int]:
+    return {child.pid for child in psutil.Process(server.process.pid).children()}
+
+
+def wait_for(condition, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.3)
+    raise TimeoutError("condition not met")
+
+
+def ready(server: GunicornServer) -> bool:
+    try:
+        return httpx.get(f"{server.url}/readyz", timeout=5).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def refuses_connections(server: GunicornServer) -> bool:
+    """True once connecting fails at once; a connection that hangs unanswered fails the test (ReadTimeout)."""
+    try:
+        httpx.get(f"{server.url}/healthz", timeout=10)
+    except httpx.ConnectError:
+        return True
+    return False
+
+
+def test_a_worker_killed_with_sigkill_is_replaced_and_readiness_recovers(tiny_tagger_path, tmp_path_factory):
+    log = tmp_path_factory.mktemp("sigkill") / "server.log"
+    with running_server(tiny_tagger_path, log, WEB_CONCURRENCY="1") as server:
+        (victim,) = worker_pids(server)
+        psutil.Process(victim).kill()
+        wait_for(lambda: worker_pids(server) - {victim})
+        (replacement,) = worker_pids(server)
+        assert replacement != victim
+        wait_for(lambda: ready(server))
+        response = httpx.post(f"{server.url}/v1/analyze", json={"text": "Rutte sprak met Kaag."}, timeout=60)
+        assert response.status_code == 200
+        assert server.process.poll() is None
+
+
+def test_sigterm_under_load_finishes_requests_in_flight_refuses_new_ones_and_exits_0(
+    tiny_tagger_path, tmp_path_factory, article_text
+):
+    log = tmp_path_factory.mktemp("sigterm") / "server.log"
+    with running_server(tiny_tagger_path, log) as server, ThreadPoolExecutor(3) as clients:
+        url = f"{server.url}/v1/analyze"
+        in_flight = [
+            clients.submit(httpx.post, url, json={"text": article_text, "id": str(i)}, timeout=300) for i in range(3)
+        ]
+        time.sleep(1)  # let the requests reach the worker
+        assert not any(call.done() for call in in_flight), "the analyses must still be running at SIGTERM"
+        server.process.send_signal(signal.SIGTERM)
+
+        wait_for(lambda: refuses_connections(server), timeout=60)
+
+        answers = [call.result() for call in in_flight]
+        assert [response.status_code for response in answers] == [200, 200, 200]
+        assert [response.json()["id"] for response in answers] == ["0", "1", "2"]
+        assert server.process.wait(120) == 0
+
+
+def corrupt_copy(source, target):
+    """A copy of a stance model directory whose classifier file is garbage."""
+    target.mkdir()
+    for path in source.iterdir():
+        (target / path.name).write_bytes(path.read_bytes())
+    (target / "classifier.joblib").write_bytes(b"not a joblib file")
+    return target
+
+
+@pytest.mark.parametrize(
+    ("case", "setting"),
+    [
+        ("missing-ner", "NER_MODEL"),
+        ("corrupt-ner", "NER_MODEL"),
+        ("missing-stance", "STANCE_MODEL"),
+        ("corrupt-stance", "STANCE_MODEL"),
+    ],
+)
+def test_a_missing_or_corrupt_model_is_a_clear_startup_error(tiny_tagger_path, tmp_path, case, setting):
+    """The worker stays up (liveness 200) but is never ready; /readyz and the log name the setting."""
+    env = {"NER_MODEL": str(tiny_tagger_path), "STANCE_MODEL": str(SHIPPED_STANCE), "WEB_CONCURRENCY": "1"}
+    bad = {
+        "missing-ner": {"NER_MODEL": str(tmp_path / "nowhere" / "model.pt")},
+        "corrupt-ner": {"NER_MODEL": str(tmp_path / "model.pt")},
+        "missing-stance": {"STANCE_MODEL": str(tmp_path / "no-stance-model")},
+        "corrupt-stance": {"STANCE_MODEL": str(tmp_path / "stance")},
+    }[case]
+    (tmp_path / "model.pt").write_bytes(b"this is not a torch file")
+    corrupt_copy(SHIPPED_STANCE, tmp_path / "stance")
+    server = GunicornServer({**env, **bad}, tmp_path / "server.log")
+    try:
+        wait_for(lambda: readiness(server).get("status") == "failed", timeout=180)
+        body = readiness(server)
+        assert body["detail"].startswith(f"{setting}={bad[setting]!r} cannot be loaded: ")
+        assert httpx.get(f"{server.url}/healthz", timeout=5).status_code == 200
+        analysis = httpx.post(f"{server.url}/v1/analyze", json={"text": "Rutte sprak."}, timeout=30)
+        assert analysis.status_code == 503
+        assert analysis.json()["detail"] == "Models failed to load."
+        assert "Traceback" not in analysis.text
+    finally:
+        server.stop()
+    failures = [line for line in server.log_path.read_text().splitlines() if "model load failed" in line]
+    assert len(failures) == 1 and bad[setting] in failures[0]
+
+
+def readiness(server: GunicornServer) -> dict:
+    try:
+        return httpx.get(f"{server.url}/readyz", timeout=5).json()
+    except httpx.TransportError:
+        return {}
