@@ -2,7 +2,8 @@
 
 Rules, in order of evidence:
 - A multi-word person name founds an actor. A shorter mention joins it when its words are the end of that
-  name ("Trump", "Van der Bellen"), case-insensitively, after removing a possessive ("Trumps", "Trump's").
+  name ("Trump", "Van der Bellen"), case-insensitively, after removing a possessive ("Trumps", "Trump's");
+  a lone first name joins the one full name that starts with it ("Ivanka").
 - A surname shared by two founded names ("Donald Trump", "Ivanka Trump") is ambiguous: a bare "Trump" then
   joins neither and stays an actor of its own rather than merging different people without evidence.
 - Organisations and locations group by their normalised full text (with the same possessive rule).
@@ -103,12 +104,17 @@ def _group_people(mentions: list[Entity], entity_type: str) -> list[Actor]:
 
 
 def _find_actor(actors: list[Actor], words: tuple[str, ...]) -> Actor | None:
-    """The actor named exactly ``words``, else the only one whose name ends with them (else None)."""
+    """The actor named exactly ``words``; else the only one whose name ends with them ("Trump"); else, for
+    a single word, the only one whose name starts with it ("Ivanka"); else None."""
     for actor in actors:
         if actor.key == words:
             return actor
-    endings = [actor for actor in actors if len(words) < len(actor.key) and actor.key[-len(words) :] == words]
-    return endings[0] if len(endings) == 1 else None
+    longer = [actor for actor in actors if len(words) < len(actor.key)]
+    endings = [actor for actor in longer if actor.key[-len(words) :] == words]
+    if endings:
+        return endings[0] if len(endings) == 1 else None
+    first_names = [actor for actor in longer if len(words) == 1 and actor.key[0] == words[0]]
+    return first_names[0] if len(first_names) == 1 else None
 
 
 def salience(actors: list[Actor]) -> dict[int, float]:

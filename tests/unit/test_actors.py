@@ -54,3 +54,10 @@ def test_actors_are_ordered_by_first_mention_and_salience_sums_to_one():
     assert [a.name for a in actors] == ["Poetin", "Rutte"]
     weights = salience(actors)
     assert weights == {0: round(2 / 3, 4), 1: round(1 / 3, 4)}
+
+
+def test_a_lone_first_name_joins_its_only_full_name_but_not_an_ambiguous_one():
+    actors = group_actors([mention("Ivanka Trump", 0), mention("Ivanka", 20), mention("Mark Rutte", 40)], {"PER"})
+    assert names(actors) == {"Ivanka Trump": ["Ivanka", "Ivanka Trump"], "Mark Rutte": ["Mark Rutte"]}
+    ambiguous = group_actors([mention("Mark Rutte", 0), mention("Mark Harbers", 20), mention("Mark", 40)], {"PER"})
+    assert names(ambiguous)["Mark"] == ["Mark"]
