@@ -3,9 +3,9 @@
 # Build arguments (all optional):
 #   BASE_IMAGE      a Debian-based image with python3.11 and the venv module (default python:3.11-slim-bookworm)
 #   TORCH_PIP_ARGS  where pip finds the CPU torch wheel (default: PyTorch's CPU index, so no CUDA build is pulled)
-#   TORCH_WHEELS    an image or stage whose root holds torch wheels, mounted at /tmp/torch-wheels during the install
+#   TORCH_WHEELS    an image whose root holds torch wheels, mounted at /tmp/torch-wheels during the install only
 #                   (for machines without the CPU index: pair it with TORCH_PIP_ARGS="--no-index --find-links
-#                   /tmp/torch-wheels"); with buildx, `--build-context torch-wheels=DIR` does the same from a folder
+#                   /tmp/torch-wheels"; make container-test does this)
 #   NER_MODEL       a local path inside the image or a model-hub id (flair/ner-dutch) fetched now, never at run time
 #   PIP_INDEX_URL   a PyPI mirror, if you use one
 # Build secret (optional): `--secret id=ca_bundle,src=/etc/ssl/certs/ca-certificates.crt` makes pip and the hub
@@ -65,7 +65,7 @@ COPY schemas/ schemas/
 COPY service/ service/
 COPY models/ models/
 COPY docker/bake_model.py docker/healthcheck.py docker/
-RUN --mount=type=secret,id=ca_bundle python3 docker/bake_model.py
+RUN --mount=type=secret,id=ca_bundle python3 -m compileall -q service schemas && python3 docker/bake_model.py
 USER 10001:10001
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 CMD ["python3", "docker/healthcheck.py"]

@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: run test lint install install-dev browser-deps bench lint-deploy container-test
+.PHONY: run test lint install install-dev browser-deps bench lint-deploy container-test soak audit
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -49,9 +49,10 @@ bench: install-dev
 lint: install-dev
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 
-## Lint the Dockerfiles (hadolint) and validate the Kubernetes manifests against the API schemas.
+## Lint the Dockerfiles (hadolint) and scripts (shellcheck); validate the Kubernetes manifests against the API schemas.
 lint-deploy: install-dev
 	$(VENV)/bin/hadolint Dockerfile deploy/nginx/Dockerfile
+	$(VENV)/bin/shellcheck docker/container-test.sh .ci/run
 	$(VENV)/bin/kubernetes-validate --strict --quiet deploy/k8s/deployment.yaml deploy/k8s/service.yaml \
 		deploy/k8s/hpa.yaml deploy/k8s/pdb.yaml
 
@@ -59,3 +60,13 @@ lint-deploy: install-dev
 ## it and check the JSON; starts and stops its own dockerd if none runs (README "Deployment"). Needs root.
 container-test: lint-deploy
 	PY=$(PY) bash docker/container-test.sh
+
+## 20 clients for 5 minutes on loopback with the dpgMedia articles and the shipped models: 0 errors and stable
+## worker memory, or a non-zero exit (README "Operations"). Not part of `make test`.
+soak: install-dev
+	$(PY) tests/robustness/soak.py --clients 20 --duration 300
+
+## Known vulnerabilities in every package installed from the pinned requirements (PyPI advisory data). --strict:
+## a package that could not be checked fails the audit instead of passing silently (README "Operations").
+audit: install-dev
+	$(VENV)/bin/pip-audit --strict --local --progress-spinner off

@@ -8,10 +8,12 @@ next to a training job is not a number to size a deployment from.
 from __future__ import annotations
 
 import json
+import math
 import os
 import platform
 import random
 import runpy
+import signal
 import socket
 import statistics
 import subprocess
@@ -66,7 +68,7 @@ def summarise_latencies(latencies: list[float]) -> dict[str, float]:
     ordered = sorted(latencies)
 
     def rank(p: float) -> float:
-        return ordered[max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))]
+        return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
     return {
         "p50_ms": round(rank(50) * 1000, 1),
@@ -208,10 +210,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 class Server:
     """``gunicorn -c gunicorn.conf.py service.wsgi:app`` on a loopback port, with environment overrides."""
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
+        # SIGTERM becomes SystemExit, so the caller's ``finally: server.stop()`` runs: no orphaned servers.
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
         self.env = {**SERVER_ENV, **(env or {})}
         self.layout = server_layout(self.env)
         self.port = free_port()

@@ -27,6 +27,7 @@ def plot_concurrency(throughput: dict, latency_axis, rate_axis) -> None:
         rate_axis.plot(levels, [c["articles_per_s"] for c in config["cells"]], "o-", color=colour, label=name)
     for axis in (latency_axis, rate_axis):
         axis.set_xscale("log", base=2)
+        axis.set_xticks(levels, [str(level) for level in levels])
         axis.set_xlabel("concurrent clients")
         axis.grid(alpha=0.3)
     latency_axis.set_ylabel("latency per article (ms)")

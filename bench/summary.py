@@ -37,18 +37,15 @@ def headline(r: dict[str, dict]) -> list[str]:
             f"| Throughput (articles/s) | {one['articles_per_s']} at 1 client; "
             f"{top['articles_per_s']} at {top['concurrency']} |"
         )
-        rows.append(
-            "| Latency p50 / p95 / p99 | "
-            + "; ".join(
-                f"{c['p50_ms']:.0f} / {c['p95_ms']:.0f} / {c['p99_ms']:.0f} ms at {c['concurrency']}" for c in cells
-            )
-            + " |"
-        )
+        by_clients = [
+            f"{c['p50_ms']:.0f} / {c['p95_ms']:.0f} / {c['p99_ms']:.0f} ms @{c['concurrency']}" for c in cells
+        ]
+        rows.append("| Latency p50 / p95 / p99, by clients | " + "; ".join(by_clients) + " |")
     if "overhead" in r:
         o = r["overhead"]
         rows.append(
             f"| Service overhead (HTTP ÷ in-process, 1 client) | {o['overhead_ratio']:.3f} "
-            f"(+{o['median_added_ms']} ms median per request; goal ≤ 1.05) |"
+            f"({o['median_added_ms']:+.1f} ms median per request; goal ≤ 1.05) |"
         )
     if "batching" in r:
         b = r["batching"]
@@ -129,10 +126,11 @@ def provenance(r: dict[str, dict]) -> list[str]:
         for name, doc in r.items()
         if doc["contention"]["contaminated"]
     ]
+    minutes = sum(doc["duration_s"] for doc in r.values()) / 60
     lines = [
-        f"Measured {any_result['started_utc'][:10]} on {machine['cpu']}, {machine['cpus_usable']} CPUs, "
-        f"{machine['memory_gib']} GiB, Python {machine['python']}, torch {machine['torch']}, "
-        f"Flair {machine['flair']} (commit {any_result['git']})."
+        f"Measured {any_result['started_utc'][:10]} ({minutes:.0f} min in all) on {machine['cpu']}, "
+        f"{machine['cpus_usable']} CPUs, {machine['memory_gib']} GiB, Python {machine['python']}, "
+        f"torch {machine['torch']}, Flair {machine['flair']} (commit {any_result['git']})."
     ]
     if busy:
         lines.append(

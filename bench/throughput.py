@@ -4,7 +4,7 @@ For each configuration a fresh server starts (all workers loaded), gets a short 
 concurrency level sends real articles (dpgmedia2019, empty texts skipped, fixed shuffled order) from the
 load generator process, bounded by a request count and a time limit.
 
-    python -m bench.throughput [--configs default 2w-1t ...] [--concurrency 1 2 4 8] \
+    python -m bench.throughput [--configs default 2-workers ...] [--concurrency 1 2 4 8] \
         [--max-requests 400] [--max-seconds 10] [--articles 400]
 """
 
@@ -18,9 +18,9 @@ from bench.harness import Run, analyze_body, load_articles, run_load, running_se
 # Worker processes x gunicorn threads, and torch intra-op threads per worker (2-core machine in mind).
 CONFIGS: dict[str, dict[str, str]] = {
     "default": {},  # whatever gunicorn.conf.py and config.py choose (1 worker, TORCH_THREADS=1)
-    "1w-4t-torch2": {"TORCH_THREADS": "2"},
-    "2w-1t": {"WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "1"},
-    "2w-2t": {"WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "2"},
+    "torch-threads-2": {"TORCH_THREADS": "2"},
+    "2-workers": {"WEB_CONCURRENCY": "2"},
+    "2-workers-1-thread": {"WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "1"},
 }
 
 
@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         results[name] = measure_config(CONFIGS[name], texts, args.concurrency, args.max_requests, args.max_seconds)
         for cell in results[name]["cells"]:
             print(
-                f"{name:>14} c={cell['concurrency']}: {cell['articles_per_s']:.2f} articles/s, "
+                f"{name:>18} c={cell['concurrency']}: {cell['articles_per_s']:.2f} articles/s, "
                 f"p50 {cell['p50_ms']} ms, p95 {cell['p95_ms']} ms, p99 {cell['p99_ms']} ms ({cell['ok']} ok)"
             )
     document = {

@@ -59,6 +59,8 @@ cleanup() {
         kill -TERM "$DOCKERD_PID" 2>/dev/null || true
         for _ in $(seq 60); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 1; done
     fi
+    # An interrupted debootstrap can leave /proc and /sys mounted in the rootfs: unmount before removing it.
+    umount --lazy "$WORK_DIR/rootfs/proc" "$WORK_DIR/rootfs/sys" 2>/dev/null || true
     rm -rf "$WORK_DIR"
     exit "$status"
 }
@@ -117,11 +119,13 @@ start_engine_if_needed() {
 
 # A python:3.11-slim-bookworm stand-in made from Debian packages: bookworm's python3 is 3.11.
 build_base_image() {
+    BASE_BUILD_S=0
     if [ "${REBUILD_BASE:-0}" != 1 ] && "$DOCKER" image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
         log "base image $BASE_IMAGE already built; REBUILD_BASE=1 makes it again"
         return
     fi
-    local rootfs=$WORK_DIR/rootfs
+    local rootfs=$WORK_DIR/rootfs start
+    start=$(now)
     log "debootstrap bookworm (python3, venv, ca-certificates) from $DEBIAN_MIRROR"
     nice -n 19 debootstrap --variant=minbase --include=python3,python3-venv,ca-certificates \
         bookworm "$rootfs" "$DEBIAN_MIRROR" >"$ARTIFACTS/debootstrap.log" 2>&1 ||
@@ -130,6 +134,8 @@ build_base_image() {
     tar -C "$rootfs" --numeric-owner -c . |
         "$DOCKER" import --change 'ENV LANG=C.UTF-8' --change 'CMD ["python3"]' - "$BASE_IMAGE" >/dev/null
     rm -rf "$rootfs"
+    BASE_BUILD_S=$(seconds_since "$start")
+    log "base image $BASE_IMAGE made in ${BASE_BUILD_S}s"
 }
 
 # The CPU torch wheel as this machine's pip finds it, in a scratch image the Dockerfile mounts at build time.
@@ -198,9 +204,15 @@ report() {
     image_bytes=$("$DOCKER" image inspect --format '{{.Size}}' "$SERVICE_IMAGE")
     memory=$("$DOCKER" stats --no-stream --format '{{.MemUsage}}' "$SERVICE_CONTAINER")
     cat >"$RESULTS" <<EOF
-{"service_image_bytes": $image_bytes, "service_build_s": $SERVICE_BUILD_S, "gateway_build_s": $GATEWAY_BUILD_S,
- "cold_start_to_ready_s": $COLD_START_S, "service_memory_after_analysis": "$memory",
- "total_s": $(seconds_since "$TEST_START")}
+{
+  "service_image_bytes": $image_bytes,
+  "base_image_s": $BASE_BUILD_S,
+  "gateway_build_s": $GATEWAY_BUILD_S,
+  "service_build_s": $SERVICE_BUILD_S,
+  "cold_start_to_ready_s": $COLD_START_S,
+  "service_memory_after_analysis": "$memory",
+  "total_s": $(seconds_since "$TEST_START")
+}
 EOF
     log "image $SERVICE_IMAGE: $((image_bytes / 1000000)) MB; service memory after one analysis: $memory"
     log "results in $RESULTS: $(tr -d '\n' <"$RESULTS")"

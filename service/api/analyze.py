@@ -60,6 +60,7 @@ def _admitted(work: Callable[[], T]) -> T:
 
 
 def _count(documents: list[Document]) -> None:
+    """Documents and characters analysed (counted once answered: a refused request analysed nothing)."""
     metrics.DOCUMENTS.inc(len(documents))
     metrics.CHARACTERS.inc(sum(len(doc.text) for doc in documents))
 
@@ -72,8 +73,9 @@ def analyze(payload: dict) -> dict:
     """Analyse one article: entities, actors (mentions grouped) and each actor's stances."""
     pipeline = ready_pipeline()
     document = _document(payload)
+    result = _admitted(lambda: pipeline.analyze([document])[0])
     _count([document])
-    return _admitted(lambda: pipeline.analyze([document])[0])
+    return result
 
 
 @blp.route("/analyze/batch", methods=["POST"])
@@ -84,8 +86,9 @@ def analyze_batch(payload: dict) -> dict:
     """Analyse up to MAX_BATCH_DOCS articles in one model pass; results in input order."""
     pipeline = ready_pipeline()
     documents = [_document(item) for item in payload["documents"]]
+    results = _admitted(lambda: pipeline.analyze(documents))
     _count(documents)
-    return {"results": _admitted(lambda: pipeline.analyze(documents))}
+    return {"results": results}
 
 
 @blp.route("/stance", methods=["POST"])

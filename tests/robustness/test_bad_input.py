@@ -117,23 +117,21 @@ def test_text_one_character_over_the_limit_is_422(client):
 
 
 @pytest.mark.parametrize(
-    "body",
+    ("body", "status"),
     [
-        b'{"text": "Rutte \xff\xfe sprak"}',  # not UTF-8
-        b"\xef\xbb\xbf" + b'{"text": "Rutte"}',  # a UTF-8 byte-order mark
-        b'{"text": "Rutte"',  # cut short
-        b'{"text": "Rutte", }',  # trailing comma
-        b"",  # no body at all
+        (b'{"text": "Rutte \xff\xfe sprak"}', 400),  # not UTF-8
+        (b"\xef\xbb\xbf" + b'{"text": "Rutte"}', 400),  # a UTF-8 byte-order mark
+        (b'{"text": "Rutte"', 400),  # cut short
+        (b'{"text": "Rutte", }', 400),  # trailing comma
+        (b"", 422),  # no body at all: the required text is missing
     ],
 )
-def test_bytes_that_are_not_json_in_utf8_are_400_or_422(client, body):
-    response = post_raw(client, body)
-    assert response.status_code in (400, 422), response.get_data(as_text=True)
-    assert_problem(response, response.status_code)
+def test_bytes_that_are_not_json_in_utf8_are_refused(client, body, status):
+    assert_problem(post_raw(client, body), status)
 
 
 @pytest.mark.parametrize("depth", [1_000, 100_000])
-def test_deeply_nested_json_is_400_not_a_crash(client, depth):
+def test_deeply_nested_json_is_refused_not_a_crash(client, depth):
     nested = "[" * depth + "]" * depth
     body = ('{"text": "Rutte", "options": ' + nested + "}").encode()
     response = post_raw(client, body)

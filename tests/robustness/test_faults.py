@@ -5,11 +5,15 @@ from __future__ import annotations
 import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import Path
 
 import httpx
 import psutil
 import pytest
 
+from service import create_app
+from service.config import Settings
 from tests.conftest import SHIPPED_STANCE, GunicornServer
 from tests.robustness.conftest import running_server
 
@@ -43,25 +47,28 @@ def refuses_connections(server: GunicornServer) -> bool:
     return False
 
 
-def test_a_worker_killed_with_sigkill_is_replaced_and_readiness_recovers(tiny_tagger_path, tmp_path_factory):
-    log = tmp_path_factory.mktemp("sigkill") / "server.log"
-    with running_server(tiny_tagger_path, log, WEB_CONCURRENCY="1") as server:
-        (victim,) = worker_pids(server)
-        psutil.Process(victim).kill()
-        wait_for(lambda: worker_pids(server) - {victim})
-        (replacement,) = worker_pids(server)
-        assert replacement != victim
-        wait_for(lambda: ready(server))
-        response = httpx.post(f"{server.url}/v1/analyze", json={"text": "Rutte sprak met Kaag."}, timeout=60)
-        assert response.status_code == 200
-        assert server.process.poll() is None
+@pytest.fixture(scope="module")
+def server(tiny_tagger_path, tmp_path_factory):
+    """One server for this module: first a worker is killed, then the whole server is stopped (file order)."""
+    with running_server(tiny_tagger_path, tmp_path_factory.mktemp("faults") / "server.log") as server:
+        yield server
 
 
-def test_sigterm_under_load_finishes_requests_in_flight_refuses_new_ones_and_exits_0(
-    tiny_tagger_path, tmp_path_factory, article_text
-):
-    log = tmp_path_factory.mktemp("sigterm") / "server.log"
-    with running_server(tiny_tagger_path, log) as server, ThreadPoolExecutor(3) as clients:
+def test_a_worker_killed_with_sigkill_is_replaced_and_readiness_recovers(server):
+    (victim,) = worker_pids(server)
+    psutil.Process(victim).kill()
+    wait_for(lambda: worker_pids(server) - {victim})
+    (replacement,) = worker_pids(server)
+    assert replacement != victim
+    wait_for(lambda: ready(server))
+    response = httpx.post(f"{server.url}/v1/analyze", json={"text": "Rutte sprak met Kaag."}, timeout=60)
+    assert response.status_code == 200
+    assert server.process.poll() is None
+
+
+def test_sigterm_under_load_finishes_requests_in_flight_refuses_new_ones_and_exits_0(server, article_text):
+    wait_for(lambda: ready(server))
+    with ThreadPoolExecutor(3) as clients:
         url = f"{server.url}/v1/analyze"
         in_flight = [
             clients.submit(httpx.post, url, json={"text": article_text, "id": str(i)}, timeout=300) for i in range(3)
@@ -73,9 +80,9 @@ def test_sigterm_under_load_finishes_requests_in_flight_refuses_new_ones_and_exi
         wait_for(lambda: refuses_connections(server), timeout=60)
 
         answers = [call.result() for call in in_flight]
-        assert [response.status_code for response in answers] == [200, 200, 200]
-        assert [response.json()["id"] for response in answers] == ["0", "1", "2"]
-        assert server.process.wait(120) == 0
+    assert [response.status_code for response in answers] == [200, 200, 200]
+    assert [response.json()["id"] for response in answers] == ["0", "1", "2"]
+    assert server.process.wait(120) == 0
 
 
 def corrupt_copy(source, target):
@@ -87,40 +94,54 @@ def corrupt_copy(source, target):
     return target
 
 
-@pytest.mark.parametrize(
-    ("case", "setting"),
-    [
-        ("missing-ner", "NER_MODEL"),
-        ("corrupt-ner", "NER_MODEL"),
-        ("missing-stance", "STANCE_MODEL"),
-        ("corrupt-stance", "STANCE_MODEL"),
-    ],
-)
-def test_a_missing_or_corrupt_model_is_a_clear_startup_error(tiny_tagger_path, tmp_path, case, setting):
-    """The worker stays up (liveness 200) but is never ready; /readyz and the log name the setting."""
-    env = {"NER_MODEL": str(tiny_tagger_path), "STANCE_MODEL": str(SHIPPED_STANCE), "WEB_CONCURRENCY": "1"}
-    bad = {
-        "missing-ner": {"NER_MODEL": str(tmp_path / "nowhere" / "model.pt")},
-        "corrupt-ner": {"NER_MODEL": str(tmp_path / "model.pt")},
-        "missing-stance": {"STANCE_MODEL": str(tmp_path / "no-stance-model")},
-        "corrupt-stance": {"STANCE_MODEL": str(tmp_path / "stance")},
-    }[case]
-    (tmp_path / "model.pt").write_bytes(b"this is not a torch file")
-    corrupt_copy(SHIPPED_STANCE, tmp_path / "stance")
-    server = GunicornServer({**env, **bad}, tmp_path / "server.log")
+def test_a_missing_model_file_keeps_the_worker_alive_but_never_ready_and_logs_one_clear_line(
+    tiny_tagger_path, tmp_path
+):
+    missing = str(tmp_path / "nowhere" / "model.pt")
+    server = GunicornServer({"NER_MODEL": missing, "STANCE_MODEL": str(SHIPPED_STANCE)}, tmp_path / "server.log")
     try:
         wait_for(lambda: readiness(server).get("status") == "failed", timeout=180)
-        body = readiness(server)
-        assert body["detail"].startswith(f"{setting}={bad[setting]!r} cannot be loaded: ")
+        assert readiness(server)["detail"].startswith(f"NER_MODEL={missing!r} cannot be loaded: no such file")
         assert httpx.get(f"{server.url}/healthz", timeout=5).status_code == 200
         analysis = httpx.post(f"{server.url}/v1/analyze", json={"text": "Rutte sprak."}, timeout=30)
         assert analysis.status_code == 503
         assert analysis.json()["detail"] == "Models failed to load."
         assert "Traceback" not in analysis.text
     finally:
-        server.stop()
+        assert server.stop() == 0
     failures = [line for line in server.log_path.read_text().splitlines() if "model load failed" in line]
-    assert len(failures) == 1 and bad[setting] in failures[0]
+    assert len(failures) == 1 and missing in failures[0]
+
+
+def corrupt_stance_copy(target: Path) -> Path:
+    """A copy of the shipped stance model directory whose classifier file is garbage."""
+    target.mkdir()
+    for path in SHIPPED_STANCE.iterdir():
+        if path.is_file():
+            (target / path.name).write_bytes(path.read_bytes())
+    (target / "classifier.joblib").write_bytes(b"not a joblib file")
+    return target
+
+
+@pytest.mark.parametrize("case", ["corrupt-ner", "missing-stance", "corrupt-stance"])
+def test_a_corrupt_or_missing_model_makes_readyz_fail_naming_the_setting(tiny_tagger_path, tmp_path, case):
+    """The same loader as a gunicorn worker, in-process: /readyz names the setting and the path."""
+    (tmp_path / "model.pt").write_bytes(b"this is not a torch file")
+    setting, value = {
+        "corrupt-ner": ("NER_MODEL", str(tmp_path / "model.pt")),
+        "missing-stance": ("STANCE_MODEL", str(tmp_path / "no-stance-model")),
+        "corrupt-stance": ("STANCE_MODEL", str(corrupt_stance_copy(tmp_path / "stance"))),
+    }[case]
+    settings = Settings(ner_model=str(tiny_tagger_path), stance_model=str(SHIPPED_STANCE))
+    app = create_app(replace(settings, **{setting.lower(): value}))
+    assert app.extensions["model_state"].wait(timeout=300)
+    client = app.test_client()
+    readyz = client.get("/readyz")
+    assert readyz.status_code == 503
+    assert readyz.get_json()["status"] == "failed"
+    assert readyz.get_json()["detail"].startswith(f"{setting}={value!r} cannot be loaded: ")
+    assert client.get("/healthz").status_code == 200
+    assert client.post("/v1/analyze", json={"text": "Rutte sprak."}).status_code == 503
 
 
 def readiness(server: GunicornServer) -> dict:
