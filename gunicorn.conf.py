@@ -44,6 +44,24 @@ def post_fork(server, worker):
     threads_per_worker = os.environ.get("TORCH_THREADS", "1")
     os.environ.setdefault("OMP_NUM_THREADS", threads_per_worker)
     os.environ.setdefault("MKL_NUM_THREADS", threads_per_worker)
+    limit_malloc_arenas(int(os.environ.get("MALLOC_ARENA_MAX") or 2))
+
+
+def limit_malloc_arenas(arenas: int) -> None:
+    """Cap glibc's malloc arenas in this worker before its threads start.
+
+    glibc gives threads their own arenas (up to 8 per core) and each keeps its high-water mark, so a threaded
+    worker that handles texts of very different sizes grows for a long time before it levels off (the soak
+    test measured 650 -> 1,540 MB in five minutes with the default, 655 -> 1,030 MB with two arenas). The
+    environment variable only works when set before the process starts; ``mallopt`` does the same from here,
+    as the worker has no threads yet. Without glibc (musl, macOS) the call is ignored or skipped.
+    """
+    import contextlib
+    import ctypes
+
+    m_arena_max = -8  # from glibc's malloc.h
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).mallopt(m_arena_max, arenas)  # the process's own symbols, libc's among them
 
 
 def child_exit(server, worker):

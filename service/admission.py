@@ -5,14 +5,15 @@ inside it until the gateway timed out, and every caller would wait that long for
 ``max_inflight`` analyses run at a time; up to ``max_queue`` more wait for a slot; any further request is
 refused immediately (the API answers 503 with ``Retry-After``) so that clients back off or go elsewhere.
 
-Each analysis runs in its own thread while the request thread waits for it until the request's deadline.
-Work that misses the deadline is not interrupted (torch cannot be stopped safely mid-call): the caller gets an
-answer at once (504) and the work finishes in the background, still holding its slot, so sustained overload
-turns into fast 503s instead of more stacked work.
+Each analysis runs on one of ``max_inflight`` analysis threads while the request thread waits for it until
+the request's deadline. Work that misses the deadline is not interrupted (torch cannot be stopped safely
+mid-call): the caller gets an answer at once (504) and the work finishes in the background, still holding its
+slot, so sustained overload turns into fast 503s instead of more stacked work.
 """
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 from collections.abc import Callable
@@ -41,6 +42,9 @@ class Admission:
         self._slots = threading.BoundedSemaphore(max_inflight)
         self._waiting = 0
         self._waiting_lock = threading.Lock()
+        self._jobs: queue.SimpleQueue[tuple[Callable[[], object], Future]] = queue.SimpleQueue()
+        for number in range(max_inflight):
+            threading.Thread(target=self._serve_jobs, name=f"analysis-{number}", daemon=True).start()
 
     @property
     def waiting(self) -> int:
@@ -52,20 +56,26 @@ class Admission:
         deadline = time.monotonic() + self.timeout
         self._acquire_slot(deadline)
         future: Future = Future()
-        try:
-            threading.Thread(target=self._run_in_slot, args=(work, future), name="analysis", daemon=True).start()
-        except BaseException:
-            self._slots.release()
-            raise
+        self._jobs.put((work, future))  # one analysis thread per slot, so a free slot means a free thread
         try:
             return future.result(timeout=max(0.0, deadline - time.monotonic()))
         except FutureTimeout:
             raise DeadlineExceeded(f"the analysis took longer than {self.timeout:g} s") from None
 
-    def _run_in_slot(self, work: Callable[[], T], future: Future) -> None:
-        """Runs in a daemon thread: a worker that shuts down waits for its requests, not for work whose
-        caller has already had its 504 (a thread pool's threads would hold the process until they finish).
-        The slot is free before the caller sees the outcome, so its next request finds it free."""
+    def _serve_jobs(self) -> None:
+        """The loop of one long-lived analysis thread.
+
+        Daemon threads: a worker that shuts down waits for its requests, not for work whose caller already
+        had its 504 (concurrent.futures' pool threads would hold the process until they finish). Long-lived
+        rather than one per request: the models' large temporary buffers are then always allocated by the
+        same few threads, which keeps the allocator's per-thread arenas few (see ``gunicorn.conf.py``).
+        """
+        while True:
+            work, future = self._jobs.get()
+            self._run_in_slot(work, future)
+
+    def _run_in_slot(self, work: Callable[[], object], future: Future) -> None:
+        """Run one job; the slot is free before the caller sees the outcome, so its next request finds it."""
         try:
             result = work()
         except BaseException as error:

@@ -2,7 +2,8 @@
 
 Run with ``make soak`` (not part of ``make test``). It starts its own server on a free loopback port with the
 configured models (``NER_MODEL`` / ``STANCE_MODEL``, default: the shipped ones), sends the dpgMedia 2019
-articles from ``--clients`` threads for ``--duration`` seconds, samples the resident memory of the gunicorn
+articles from ``--clients`` threads for ``--duration`` seconds (after a round of the longest ones, so that the
+allocator's high-water mark is reached first), samples the resident memory of the gunicorn
 master and workers every few seconds, then stops the server and prints a JSON summary. The exit status is 0
 only if every request got a 200 and the workers' memory after warm-up stayed within ``--rss-growth``.
 
@@ -53,14 +54,35 @@ class Soak:
         self.server = server
         self.articles = [request_body(a) for a in articles if a["text"].strip()]
         self.clients = clients
-        self.deadline = time.monotonic() + duration
+        self.duration = duration
         self.statuses: Counter[str] = Counter()
         self.latencies: list[float] = []
         self.rss_samples: list[tuple[float, int, int]] = []  # (seconds since start, master, workers)
         self._lock = threading.Lock()
-        self._started = time.monotonic()
+        self._started = self.deadline = 0.0  # set when the timed run starts
+
+    def warm_up(self, articles: int) -> None:
+        """Send the longest articles first, from every client at once (not counted).
+
+        The allocator keeps the high-water mark of the largest inputs seen; a soak that meets its longest
+        articles late would report that step as growth. After this round, growth means a leak.
+        """
+        longest = sorted(self.articles, key=lambda body: len(body["text"]), reverse=True)[:articles]
+
+        def send(bodies: list[dict]) -> None:
+            with httpx.Client(base_url=self.server.url, timeout=300) as http:
+                for body in bodies:
+                    http.post("/v1/analyze", json=body)
+
+        threads = [threading.Thread(target=send, args=(longest[i :: self.clients],)) for i in range(self.clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
 
     def run(self) -> None:
+        self._started = time.monotonic()
+        self.deadline = self._started + self.duration
         threads = [threading.Thread(target=self._client, args=(i,)) for i in range(self.clients)]
         sampler = threading.Thread(target=self._sample_memory)
         for thread in [*threads, sampler]:
@@ -126,7 +148,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--duration", type=float, default=300, help="seconds of load")
-    parser.add_argument("--warmup", type=float, default=60, help="seconds before memory counts as settled")
+    parser.add_argument("--warmup-articles", type=int, default=60, help="longest articles sent before timing")
+    parser.add_argument("--warmup", type=float, default=30, help="seconds before memory counts as settled")
     parser.add_argument("--rss-growth", type=float, default=0.10, help="largest allowed worker RSS growth")
     parser.add_argument("--workers", type=int, default=1, help="gunicorn workers (WEB_CONCURRENCY)")
     args = parser.parse_args()
@@ -144,6 +167,7 @@ def main() -> int:
     try:
         server.wait_ready(timeout=300)
         soak = Soak(server, read_articles(), args.clients, args.duration)
+        soak.warm_up(args.warmup_articles)
         soak.run()
         summary = soak.summary(args.warmup, args.rss_growth)
     finally:
