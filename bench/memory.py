@@ -4,10 +4,10 @@ The default server gets a warm-up, then real articles from the load generator in
 chunk the VmRSS of every worker is read from /proc. The articles are cut to their first ~500 characters at a
 sentence end so that 2,000 requests fit the benchmark's time; every request still runs the whole pipeline.
 A leak shows as RSS that keeps rising chunk after chunk; a one-off rise while allocators settle does not
-(hence the growth over the second half, reported too). The verdict compares the last sample with the sample
-after warm-up, with a stated tolerance.
+(caches filling up). The verdict is therefore the growth over the second half of the requests, within a
+stated tolerance; the growth from warm-up to the end is reported next to it.
 
-    python -m bench.memory [--requests 2000] [--chunks 8] [--concurrency 4] [--max-chars 500]
+    python -m bench.memory [--requests 2000] [--chunks 8] [--concurrency 4] [--warmup 100] [--max-chars 500]
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ from typing import Any
 
 from bench.harness import Run, analyze_body, clip, load_articles, run_load, running_server
 
-# Growth of a worker's RSS between warm-up and the end that still counts as "did not grow".
-TOLERANCE_SHARE = 0.03
+# Growth of a worker's RSS over the second half of the requests that still counts as "did not grow". Caches
+# (oneDNN keeps one compiled LSTM primitive per input shape, up to ONEDNN_PRIMITIVE_CACHE_CAPACITY) fill over
+# the first few hundred requests and then stop; a leak keeps growing through the second half.
+TOLERANCE_SHARE = 0.01
 
 
 def _second_half_growth(samples: list[dict], pid: int) -> float | None:
@@ -32,7 +34,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--chunks", type=int, default=8)
     parser.add_argument("--concurrency", type=int, default=4)
-    parser.add_argument("--warmup", type=int, default=50)
+    parser.add_argument("--warmup", type=int, default=100)
     parser.add_argument("--max-chars", type=int, default=500, help="cut articles to this length (0: whole)")
     parser.add_argument("--max-seconds", type=float, default=600, help="stop early after this long")
     args = parser.parse_args(argv)
@@ -62,14 +64,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     growth = {}
     for pid in workers:
         first, last = samples[0]["rss_mib"][pid], samples[-1]["rss_mib"].get(pid)
+        late = _second_half_growth(samples, pid)
         growth[str(pid)] = {
             "after_load_mib": loaded.get(pid),
             "after_warmup_mib": first,
             "after_requests_mib": last,
             "peak_mib": max(s["rss_mib"].get(pid, 0) for s in samples),
             "growth_mib": None if last is None else round(last - first, 1),
-            "second_half_growth_mib": _second_half_growth(samples, pid),
-            "stable": last is not None and last - first <= TOLERANCE_SHARE * first,
+            "second_half_growth_mib": late,
+            "stable": late is not None and late <= TOLERANCE_SHARE * first,
         }
     document = {
         "server_env": server.env,
@@ -80,7 +83,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "requests_after_warmup": done,
         "failed_requests": failed,
         "requests_per_s": round(done / seconds, 2) if seconds else 0,
-        "tolerance": f"RSS after the requests <= (1 + {TOLERANCE_SHARE}) x RSS after warm-up",
+        "tolerance": f"RSS growth over the second half of the requests <= {TOLERANCE_SHARE} x RSS after warm-up",
         "workers": growth,
         "samples": [
             {"requests": s["requests"], "rss_mib": {str(pid): rss for pid, rss in s["rss_mib"].items()}}

@@ -63,11 +63,13 @@ def headline(r: dict[str, dict]) -> list[str]:
     if "memory" in r:
         m = r["memory"]
         per_worker = "; ".join(
-            f"{w['after_warmup_mib']:.0f} → {w['after_requests_mib']:.0f} MiB" for w in m["workers"].values()
+            f"{w['after_warmup_mib']:.0f} → {w['after_requests_mib']:.0f} MiB "
+            f"({w['second_half_growth_mib']:+.0f} MiB over the second half)"
+            for w in m["workers"].values()
         )
         rows.append(
-            f"| RSS per worker, after warm-up → after {m['requests_after_warmup']} requests | {per_worker} "
-            f"({'stable' if m['rss_stable'] else 'GREW or run incomplete'}) |"
+            f"| RSS per worker, after warm-up → after {m['requests_after_warmup']} requests | {per_worker}: "
+            f"{'stable' if m['rss_stable'] else '**grows** (or the run was cut short)'} |"
         )
     if "scaling" in r:
         fit = r["scaling"]["linear_fit"]

@@ -17,62 +17,13 @@ _TOKEN_PATTERN = re.compile(r"\d+(?:[.,:]\d+)*|\w+(?:[-'’]\w+)*|[^\w\s]", re.U
 
 # Words after which a full stop does not end a sentence.
 _ABBREVIATIONS = frozenset(
-    [
-        "dhr",
-        "mevr",
-        "mw",
-        "mr",
-        "dr",
-        "drs",
-        "ir",
-        "ing",
-        "prof",
-        "ds",
-        "st",
-        "nr",
-        "blz",
-        "bijv",
-        "bv",
-        "enz",
-        "etc",
-        "ca",
-        "vs",
-        "jl",
-        "jr",
-        "sr",
-        "mln",
-        "mld",
-        "mrd",
-        "min",
-        "max",
-        "resp",
-        "incl",
-        "excl",
-        "zgn",
-        "evt",
-        "aug",
-        "sept",
-        "okt",
-        "nov",
-        "dec",
-        "jan",
-        "feb",
-        "febr",
-        "mrt",
-        "apr",
-        "jun",
-        "jul",
-        "tel",
-        "vgl",
-        "o.a",
-        "d.w.z",
-        "i.p.v",
-        "m.b.t",
-        "t.o.v",
-        "a.s",
-        "z.g.a.n",
-    ]
+    (
+        "dhr mevr mw mr dr drs ir ing prof ds st nr blz bijv bv enz etc ca vs jl jr sr mln mld mrd min max resp "
+        "incl excl zgn evt aug sept okt nov dec jan feb febr mrt apr jun jul tel vgl o.a d.w.z i.p.v m.b.t t.o.v "
+        "a.s z.g.a.n"
+    ).split()
 )
+_NON_SPACE = re.compile(r"\S")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\r\n\s*\r\n")
 
@@ -101,19 +52,24 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
 
 
 def _ends_sentence(text: str, stop_start: int, stop_end: int) -> bool:
-    """Whether the punctuation at ``text[stop_start:stop_end]`` ends a sentence."""
-    following = text[stop_end : stop_end + 3]
-    if following and not following[0].isspace():
+    """Whether the punctuation at ``text[stop_start:stop_end]`` ends a sentence.
+
+    Looks only at the characters next to the stop (never rescans the text), so splitting stays linear in
+    the text length.
+    """
+    if stop_end < len(text) and not text[stop_end].isspace():
         return False
-    next_char = text[stop_end:].lstrip()[:1]
-    if next_char.islower():
+    following = _NON_SPACE.search(text, stop_end)
+    if following and following.group().islower():
         return False
     if text[stop_start] != ".":
         return True
-    word = re.search(r"(\S+)$", text[:stop_start])
-    if word is None:
+    word_start = stop_start
+    while word_start > 0 and not text[word_start - 1].isspace():
+        word_start -= 1
+    previous = text[word_start:stop_start].lower().lstrip("(\"'‘“")
+    if not previous:
         return True
-    previous = word.group(1).lower().lstrip("(\"'‘“")
     is_initial = len(previous) == 1 and previous.isalpha()
     return previous not in _ABBREVIATIONS and not is_initial
 
