@@ -44,6 +44,9 @@ def post_fork(server, worker):
     threads_per_worker = os.environ.get("TORCH_THREADS", "1")
     os.environ.setdefault("OMP_NUM_THREADS", threads_per_worker)
     os.environ.setdefault("MKL_NUM_THREADS", threads_per_worker)
+    # oneDNN caches a compiled LSTM kernel per input shape without bound (1,024 entries): capped, worker RSS
+    # levels off instead of creeping up with every new sentence length (bench/memory.py measured it).
+    os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "128")
     limit_malloc_arenas(int(os.environ.get("MALLOC_ARENA_MAX") or 2))
 
 

@@ -38,7 +38,11 @@ class OptionsSchema(Schema):
 class DocumentSchema(Schema):
     """One article."""
 
-    text = fields.String(required=True, metadata={"description": "Article body; offsets index this string"})
+    text = fields.String(
+        required=True,
+        validate=validate.Length(min=1),
+        metadata={"description": "Article body, not blank, at most MAX_TEXT_CHARS; offsets index this string"},
+    )
     id = fields.String(validate=validate.Length(max=256), metadata={"description": "Caller's id, echoed"})
     title = fields.String(validate=validate.Length(max=2000), metadata={"description": "Echoed, not analysed"})
     published_at = fields.DateTime(metadata={"description": "ISO 8601 date-time, echoed"})
@@ -75,7 +79,7 @@ class SpanSchema(Schema):
 class StanceRequestSchema(Schema):
     """Targeted stance: the caller names the actor's span (bring your own NER)."""
 
-    text = fields.String(required=True)
+    text = fields.String(required=True, validate=validate.Length(min=1))
     actor = fields.Nested(SpanSchema, required=True)
     topics = fields.List(
         fields.String(), validate=validate.Length(min=1), metadata={"description": "Default: every topic"}

@@ -83,7 +83,7 @@ class Pipeline:
         ]
         if not mentions:
             return {}
-        predictions = self.stance_model.predict([m.window for m in mentions])
+        predictions = self.stance_model.predict_relevant([m.window for m in mentions])
         pooled: dict[int, dict[int, list[tuple[_Mention, list[TopicStance]]]]] = {}
         for mention, prediction in zip(mentions, predictions):
             pooled.setdefault(mention.document, {}).setdefault(mention.actor, []).append((mention, prediction))

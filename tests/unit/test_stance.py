@@ -170,3 +170,15 @@ def test_flair_text_classifier_directory_loads_and_predicts(tmp_path: Path) -> N
     for (stance,) in stances:
         assert stance.position in POSITIONS
         assert sum(stance.scores.values()) == pytest.approx(1.0)
+
+
+def test_predict_relevant_keeps_exactly_the_gated_stances_of_predict(model):
+    windows = [
+        "**Wilders** wil de asielinstroom drastisch beperken.",
+        "**Ajax** won zondag met 3-0 van Feyenoord.",
+        "**GroenLinks** wil meer windmolens en minder CO2-uitstoot.",
+    ]
+    full = model.predict(windows)
+    relevant = model.predict_relevant(windows)
+    assert relevant == [[s for s in row if s.relevant] for row in full]
+    assert relevant[0] and not relevant[1]
