@@ -17,11 +17,61 @@ _TOKEN_PATTERN = re.compile(r"\d+(?:[.,:]\d+)*|\w+(?:[-'’]\w+)*|[^\w\s]", re.U
 
 # Words after which a full stop does not end a sentence.
 _ABBREVIATIONS = frozenset(
-    (
-        "dhr mevr mw mr dr drs ir ing prof ds st nr blz bijv bv enz etc ca vs jl jr sr mln mld mrd min max resp "
-        "incl excl zgn evt aug sept okt nov dec jan feb febr mrt apr jun jul tel vgl o.a d.w.z i.p.v m.b.t t.o.v "
-        "a.s z.g.a.n"
-    ).split()
+    [
+        "dhr",
+        "mevr",
+        "mw",
+        "mr",
+        "dr",
+        "drs",
+        "ir",
+        "ing",
+        "prof",
+        "ds",
+        "st",
+        "nr",
+        "blz",
+        "bijv",
+        "bv",
+        "enz",
+        "etc",
+        "ca",
+        "vs",
+        "jl",
+        "jr",
+        "sr",
+        "mln",
+        "mld",
+        "mrd",
+        "min",
+        "max",
+        "resp",
+        "incl",
+        "excl",
+        "zgn",
+        "evt",
+        "aug",
+        "sept",
+        "okt",
+        "nov",
+        "dec",
+        "jan",
+        "feb",
+        "febr",
+        "mrt",
+        "apr",
+        "jun",
+        "jul",
+        "tel",
+        "vgl",
+        "o.a",
+        "d.w.z",
+        "i.p.v",
+        "m.b.t",
+        "t.o.v",
+        "a.s",
+        "z.g.a.n",
+    ]
 )
 _NON_SPACE = re.compile(r"\S")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*")

@@ -129,9 +129,7 @@ def stance_metrics(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, A
     return {
         "n": len(gold),
         "accuracy": float(accuracy_score(gold, predicted)),
-        "macro_f1": float(
-            f1_score(gold, predicted, labels=list(POSITIONS), average="macro", zero_division=0)
-        ),
+        "macro_f1": float(f1_score(gold, predicted, labels=list(POSITIONS), average="macro", zero_division=0)),
         "f1": {p: float(f) for p, f in zip(POSITIONS, per_class)},
         "confusion": {
             "labels": list(POSITIONS),
@@ -206,9 +204,7 @@ BASELINE = Variant("baseline: char 2-5 TF-IDF (topic prefixed) + LR C=1", (BASEL
 VARIANTS = (
     BASELINE,
     Variant("baseline + class_weight=balanced", (Member(BASELINE_FEATURES, logreg(1.0)),)),
-    Variant(
-        "window char 2-5 + word 1-2 (sublinear, min_df 2), balanced LR C=1", (Member(WINDOW, logreg(1.0)),)
-    ),
+    Variant("window char 2-5 + word 1-2 (sublinear, min_df 2), balanced LR C=1", (Member(WINDOW, logreg(1.0)),)),
     Variant("window, balanced LR C=0.5", (Member(WINDOW, logreg(0.5)),)),
     Variant("window, balanced LR C=2", (Member(WINDOW, logreg(2.0)),)),
     Variant("window + actor clause (±10 words), balanced LR C=1", (Member(WINDOW + ACTOR, logreg(1.0)),)),
@@ -310,9 +306,7 @@ def select_classifier(
         started = time.monotonic()
         artefact = fit_variant(variant, cache)
         dev = stance_metrics(dev_gold, predict_positions(artefact, splits["dev"]))
-        results.append(
-            {"variant": variant.name, "dev_macro_f1": dev["macro_f1"], "dev_accuracy": dev["accuracy"]}
-        )
+        results.append({"variant": variant.name, "dev_macro_f1": dev["macro_f1"], "dev_accuracy": dev["accuracy"]})
         artefacts.append(artefact)
         elapsed = time.monotonic() - started
         print(
@@ -332,9 +326,7 @@ def read_articles(path: str | Path) -> Iterator[tuple[str, str]]:
     with open(path, encoding="utf-8") as handle:
         for line in handle:
             article = json.loads(line)
-            text = "\n\n".join(
-                part for part in (article.get("title"), article.get("text")) if (part or "").strip()
-            )
+            text = "\n\n".join(part for part in (article.get("title"), article.get("text")) if (part or "").strip())
             if text:
                 yield str(article["id"]), text
 
@@ -348,9 +340,7 @@ def article_split(article_id: str) -> str:
 def sentence_windows(text: str) -> list[str]:
     """A window per sentence, built by the service's window code (first token marked; the gate strips it)."""
     sentences = split_sentences(text)
-    return [
-        stance_window(text, sentences, i, s.tokens[0].start, s.tokens[0].end) for i, s in enumerate(sentences)
-    ]
+    return [stance_window(text, sentences, i, s.tokens[0].start, s.tokens[0].end) for i, s in enumerate(sentences)]
 
 
 def news_windows(path: str | Path) -> dict[str, list[str]]:
@@ -397,9 +387,7 @@ def fit_gate(windows: Sequence[str], labels: np.ndarray) -> dict[str, Any]:
 
 
 def gate_relevance(gate: dict[str, Any], windows: Sequence[str]) -> np.ndarray:
-    return gate["classifier"].predict_proba(
-        featurise([(w, "") for w in windows], gate["views"], gate["vectorizers"])
-    )
+    return gate["classifier"].predict_proba(featurise([(w, "") for w in windows], gate["views"], gate["vectorizers"]))
 
 
 def calibrate_thresholds(relevance: np.ndarray, labels: np.ndarray, beta: float = 0.5) -> dict[str, float]:
@@ -428,9 +416,7 @@ def gate_metrics(relevance: np.ndarray, labels: np.ndarray, thresholds: dict[str
     predicted = np.column_stack([relevance[:, t] >= thresholds[topic] for t, topic in enumerate(TOPICS)])
     out: dict[str, Any] = {}
     for t, topic in enumerate(TOPICS):
-        p, r, f, _ = precision_recall_fscore_support(
-            labels[:, t], predicted[:, t], average="binary", zero_division=0
-        )
+        p, r, f, _ = precision_recall_fscore_support(labels[:, t], predicted[:, t], average="binary", zero_division=0)
         out[topic] = {
             "precision": float(p),
             "recall": float(r),
@@ -442,17 +428,13 @@ def gate_metrics(relevance: np.ndarray, labels: np.ndarray, thresholds: dict[str
     return out
 
 
-def firing_rate(
-    gate: dict[str, Any], windows: Sequence[str], thresholds: dict[str, float]
-) -> dict[str, float]:
+def firing_rate(gate: dict[str, Any], windows: Sequence[str], thresholds: dict[str, float]) -> dict[str, float]:
     """Share of arbitrary news windows (no keyword filter) gated relevant per topic: a sanity figure."""
     relevance = gate_relevance(gate, windows)
     return {topic: float((relevance[:, t] >= thresholds[topic]).mean()) for t, topic in enumerate(TOPICS)}
 
 
-def train_gate(
-    splits: dict[str, list[Unit]], articles: str | Path, seed: int
-) -> tuple[dict[str, Any], dict[str, Any]]:
+def train_gate(splits: dict[str, list[Unit]], articles: str | Path, seed: int) -> tuple[dict[str, Any], dict[str, Any]]:
     """Fit the gate on train, calibrate thresholds on dev, report held-out test precision/recall."""
     news = news_windows(articles)
     off_topic = {s: [w for w in ws if is_off_topic(w)] for s, ws in news.items()}
@@ -515,8 +497,7 @@ def sample_article_check(model: StanceModel, path: str | Path, names: Sequence[s
         "windows": len(windows),
         "relevant": {t: sum(row[i].relevant for row in stances) for i, t in enumerate(model.topics)},
         "max_relevance": {
-            t: round(max((row[i].relevance for row in stances), default=0.0), 3)
-            for i, t in enumerate(model.topics)
+            t: round(max((row[i].relevance for row in stances), default=0.0), 3) for i, t in enumerate(model.topics)
         },
     }
 
@@ -606,10 +587,7 @@ def _metrics_table(title: str, metrics: dict[str, Any]) -> str:
         "",
         "| gold \\ predicted | positive | negative | neutral |",
         "|---|---|---|---|",
-        *(
-            f"| {p} | " + " | ".join(map(str, row)) + " |"
-            for p, row in zip(POSITIONS, metrics["confusion"]["matrix"])
-        ),
+        *(f"| {p} | " + " | ".join(map(str, row)) + " |" for p, row in zip(POSITIONS, metrics["confusion"]["matrix"])),
     ]
     return "\n".join(rows) + "\n"
 
@@ -638,8 +616,7 @@ def model_card(report: dict[str, Any]) -> str:
         topics=", ".join(TOPICS),
         seed=report["seed"],
         split_sizes=", ".join(
-            f"{s} {report['split_sizes'][s]['units']} units / {report['split_sizes'][s]['docs']} docs"
-            for s in splits
+            f"{s} {report['split_sizes'][s]['units']} units / {report['split_sizes'][s]['docs']} docs" for s in splits
         ),
         none_sizes=", ".join(
             f"{s} {gate['none_examples'][s]} sampled of {gate['off_topic_windows'][s]} off-topic "
@@ -649,9 +626,7 @@ def model_card(report: dict[str, Any]) -> str:
         shipped_variant=report["shipped_variant"],
         thresholds=", ".join(f"{t} {v}" for t, v in gate["thresholds"].items()),
         shipped_table=_metrics_table("Shipped model", report["test"]["shipped"]),
-        baseline_table=_metrics_table(
-            "TF-IDF baseline (char 2-5, topic prefixed, LR)", report["test"]["baseline"]
-        ),
+        baseline_table=_metrics_table("TF-IDF baseline (char 2-5, topic prefixed, LR)", report["test"]["baseline"]),
         gate_rows="\n".join(
             f"| {t} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['positives']} |"
             for t, m in gate["test"].items()

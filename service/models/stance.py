@@ -137,9 +137,7 @@ FEATURE_VIEWS: Mapping[str, Callable[[str, str], str]] = MappingProxyType(
 
 def featurise(pairs: Sequence[tuple[str, str]], views: Sequence[str], vectorizers: Sequence[Any]) -> Any:
     """Sparse features of ``(window, topic)`` pairs: each view's text through its vectoriser, stacked."""
-    blocks = [
-        vec.transform([FEATURE_VIEWS[view](w, t) for w, t in pairs]) for view, vec in zip(views, vectorizers)
-    ]
+    blocks = [vec.transform([FEATURE_VIEWS[view](w, t) for w, t in pairs]) for view, vec in zip(views, vectorizers)]
     return sparse.hstack(blocks, format="csr")
 
 
@@ -152,9 +150,7 @@ class _StanceScorer(Protocol):
 def _reorder(probabilities: np.ndarray, classes: Sequence[str], order: Sequence[str]) -> np.ndarray:
     """Columns of ``probabilities`` (labelled ``classes``) in ``order``; absent ones 0; rows sum to 1."""
     index = {label: i for i, label in enumerate(classes)}
-    columns = [
-        probabilities[:, index[label]] if label in index else np.zeros(len(probabilities)) for label in order
-    ]
+    columns = [probabilities[:, index[label]] if label in index else np.zeros(len(probabilities)) for label in order]
     out = np.column_stack(columns)
     totals = out.sum(axis=1, keepdims=True)
     return np.divide(out, totals, out=np.full_like(out, 1 / len(order)), where=totals > 0)
@@ -199,9 +195,7 @@ class FlairStanceScorer:
         from flair.data import Sentence as FlairSentence
 
         sentences = [FlairSentence(topic_text(w, t)) for w, t in pairs]
-        self._model.predict(
-            sentences, mini_batch_size=64, return_probabilities_for_all_classes=True, verbose=False
-        )
+        self._model.predict(sentences, mini_batch_size=64, return_probabilities_for_all_classes=True, verbose=False)
         label_type = self._model.label_type
         rows = [{label.value: label.score for label in s.get_labels(label_type)} for s in sentences]
         probabilities = np.array([[row.get(p, 0.0) for p in POSITIONS] for row in rows], dtype=float)

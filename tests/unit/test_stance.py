@@ -53,8 +53,7 @@ def test_window_marks_the_mention_with_previous_and_next_sentence() -> None:
 
 def test_window_of_first_and_last_sentence_has_one_neighbour() -> None:
     assert window_for(TEXT, "Tweede Kamer") == (
-        "De **Tweede Kamer** debatteerde donderdag over migratie. Wilders wil de asielinstroom drastisch "
-        "beperken."
+        "De **Tweede Kamer** debatteerde donderdag over migratie. Wilders wil de asielinstroom drastisch beperken."
     )
     assert window_for(TEXT, "Timmermans") == (
         "Wilders wil de asielinstroom drastisch beperken. **Timmermans** noemde dat onuitvoerbaar."
@@ -73,9 +72,7 @@ def test_mention_outside_its_sentence_is_rejected() -> None:
 
 def test_glued_training_text_normalises_to_the_service_window() -> None:
     glued = 'Dat moet niet kunnen.Daarom koos ik voor **NSC**."Ook bestaanszekerheid is een thema.'
-    served = window_for(
-        'Dat moet niet kunnen. Daarom koos ik voor NSC." Ook bestaanszekerheid is een thema.', "NSC"
-    )
+    served = window_for('Dat moet niet kunnen. Daarom koos ik voor NSC." Ook bestaanszekerheid is een thema.', "NSC")
     assert normalise_window(glued) == served
     assert normalise_window(served) == served
 
