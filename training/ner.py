@@ -8,9 +8,9 @@ tagger over their stack. Train on ``ned.train``, select on ``ned.testa``; ``ned.
 Steps (each writes under ``--work``; see models/ner-nl-compact/MODEL_CARD.md for the exact commands)::
 
     python -m training.ner prepare --conll DIR --articles FILE --units FILE --work DIR
-    timeout 30m python -m training.ner lm --direction forward --work DIR
-    timeout 30m python -m training.ner lm --direction backward --work DIR
-    python -m training.ner tagger --conll DIR --work DIR --out models/ner-nl-compact --minutes 100
+    timeout -s INT 27m python -m training.ner lm --direction forward --work DIR &
+    timeout -s INT 27m python -m training.ner lm --direction backward --work DIR &
+    python -m training.ner tagger --conll DIR --work DIR --out DIR --minutes 95
 """
 
 from __future__ import annotations
