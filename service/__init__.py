@@ -59,8 +59,8 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
-        JSON_SORT_KEYS=False,
     )
+    app.json.sort_keys = False  # keep each schema's field order (id, models, entities, actors) in responses
     if settings.proxy_fix_hops:
         hops = settings.proxy_fix_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)

@@ -15,6 +15,7 @@ from service.models.stance import StanceModel, TopicStance, stance_window
 from service.text import Sentence, split_sentences
 
 POSITIONS = ("positive", "negative", "neutral")
+SCORE_DIGITS = 4  # every score a response shows is rounded here, once
 
 
 @dataclass(frozen=True)
@@ -130,8 +131,8 @@ class Pipeline:
                 {
                     "topic": s.topic,
                     "position": s.position,
-                    "scores": s.scores,
-                    "relevance": s.relevance,
+                    "scores": _rounded(s.scores),
+                    "relevance": round(s.relevance, SCORE_DIGITS),
                     "relevant": s.relevant,
                 }
                 for s in prediction
@@ -163,14 +164,18 @@ def aggregate_stances(
             {
                 "topic": topic,
                 "position": position,
-                "confidence": round(mean[position], 4),
-                "scores": {p: round(v, 4) for p, v in mean.items()},
-                "relevance": round(max(ts.relevance for _, ts in passed), 4),
+                "confidence": round(mean[position], SCORE_DIGITS),
+                "scores": _rounded(mean),
+                "relevance": round(max(ts.relevance for _, ts in passed), SCORE_DIGITS),
                 "evidence": {"text": text[sentence.start : sentence.end], "start": sentence.start, "end": sentence.end},
                 "mentions": len(passed),
             }
         )
     return sorted(stances, key=lambda s: -s["relevance"])
+
+
+def _rounded(scores: dict[str, float]) -> dict[str, float]:
+    return {position: round(value, SCORE_DIGITS) for position, value in scores.items()}
 
 
 def _entity_dict(entity: Entity) -> dict:
