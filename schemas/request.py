@@ -16,6 +16,15 @@ def _limit(name: str) -> int:
     return getattr(current_app.config["SETTINGS"], name)
 
 
+class StrictBoolean(fields.Boolean):
+    """JSON true/false only: marshmallow's Boolean would also take 0, 1, "yes" and "off"."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
 class OptionsSchema(Schema):
     """Per-request analysis options."""
 
@@ -30,7 +39,7 @@ class OptionsSchema(Schema):
         validate=validate.Range(min=0.0, max=1.0),
         metadata={"description": "Entities below this confidence are dropped (and make no actor)"},
     )
-    stances = fields.Boolean(
+    stances = StrictBoolean(
         load_default=True, metadata={"description": "Classify the stance of each actor (off saves time)"}
     )
 

@@ -182,21 +182,24 @@ def train_tagger(args: argparse.Namespace) -> None:
         test=FlairDatapointDataset([]),
         sample_missing_splits=False,
     )
-    tags = corpus.make_label_dictionary("ner", add_unk=False)
-    tagger = SequenceTagger(
-        hidden_size=args.hidden,
-        embeddings=build_embeddings(work, not args.no_flair),
-        tag_dictionary=tags,
-        tag_type="ner",
-        use_crf=True,
-        dropout=0.0,
-        word_dropout=0.05,
-        locked_dropout=0.5,
-    )
+    if args.resume_from:
+        # Continue a run that a time budget stopped: same model, same data, a (lower) learning rate.
+        tagger = SequenceTagger.load(args.resume_from)
+    else:
+        tagger = SequenceTagger(
+            hidden_size=args.hidden,
+            embeddings=build_embeddings(work, not args.no_flair),
+            tag_dictionary=corpus.make_label_dictionary("ner", add_unk=False),
+            tag_type="ner",
+            use_crf=True,
+            dropout=0.0,
+            word_dropout=0.05,
+            locked_dropout=0.5,
+        )
     run_dir = work / f"tagger-{args.name}"
     ModelTrainer(tagger, corpus).train(
         run_dir,
-        learning_rate=0.1,
+        learning_rate=args.learning_rate,
         mini_batch_size=32,
         max_epochs=args.max_epochs,
         patience=2,
@@ -242,6 +245,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--max-epochs", type=int, default=60)
     p.add_argument("--minutes", type=float, default=100)
     p.add_argument("--no-flair", action="store_true", help="leave the character LMs out (ablation)")
+    p.add_argument("--learning-rate", type=float, default=0.1)
+    p.add_argument("--resume-from", help="a saved tagger to train further instead of a new one")
     p.set_defaults(run=train_tagger)
 
     args = parser.parse_args(argv)

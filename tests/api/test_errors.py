@@ -78,3 +78,9 @@ def test_unknown_route_is_404_and_wrong_method_is_405(client):
 def test_request_id_from_the_gateway_appears_in_the_problem(client):
     response = client.post("/v1/analyze", json={"text": ""}, headers={"X-Request-ID": "gw-42"})
     assert assert_problem(response, 422)["request_id"] == "gw-42"
+
+
+@pytest.mark.parametrize("value", [0, 1, "yes", None])
+def test_options_stances_takes_only_json_booleans(client, value):
+    problem = assert_problem(client.post("/v1/analyze", json={"text": "Rutte", "options": {"stances": value}}), 422)
+    assert "stances" in problem["errors"]["json"]["options"]

@@ -52,5 +52,5 @@ def running_server(tagger: Path, log_path: Path, **env: str) -> Iterator[Gunicor
 
 @pytest.fixture(scope="session")
 def article_text() -> str:
-    """About 10,000 characters of real text: an analysis takes seconds, so it is still running when we look."""
-    return real_text(10_000)
+    """About 50,000 characters of real text: an analysis takes seconds, so it is still running when we look."""
+    return real_text(50_000)
