@@ -61,13 +61,9 @@ def shipped_pipeline(stance_model):
     return Pipeline(load_ner_model(str(SHIPPED_NER)), stance_model)
 
 
-def make_settings(**overrides) -> Settings:
-    return Settings(**overrides)
-
-
 @pytest.fixture()
 def app(tiny_pipeline):
-    return create_app(make_settings(max_text_chars=5_000, max_batch_docs=4, max_content_length=64_000), tiny_pipeline)
+    return create_app(Settings(max_text_chars=5_000, max_batch_docs=4, max_content_length=64_000), tiny_pipeline)
 
 
 @pytest.fixture()
