@@ -127,13 +127,21 @@ def train_language_model(args: argparse.Namespace) -> None:
     forward = args.direction == "forward"
     dictionary = Dictionary.load_from_file(str(work / "chars.pkl"))
     corpus = TextCorpus(work / "lm-corpus", dictionary, forward, character_level=True)
-    language_model = LanguageModel(dictionary, forward, hidden_size=args.hidden, nlayers=1)
+    if args.resume_from:
+        # A run that a time budget stopped continues from its best checkpoint, typically at the annealed
+        # learning rate it had reached, into a new folder so the earlier LM stays as it was.
+        language_model = LanguageModel.load_language_model(args.resume_from)
+        if language_model.is_forward_lm != forward:
+            raise SystemExit(f"{args.resume_from} is not a {args.direction} language model")
+    else:
+        language_model = LanguageModel(dictionary, forward, hidden_size=args.hidden, nlayers=1)
     trainer = LanguageModelTrainer(language_model, corpus)
     # Each "epoch" visits every split and keeps best-lm.pt (best validation loss) after each split, so a
     # run stopped by ``timeout`` still leaves the best model so far; --max-epochs bounds a faster machine.
     trainer.train(
-        work / f"lm-{args.direction}",
+        Path(args.out) if args.out else work / f"lm-{args.direction}",
         sequence_length=250,
+        learning_rate=args.learning_rate,
         mini_batch_size=64,
         max_epochs=args.max_epochs,
         patience=10,
@@ -149,7 +157,7 @@ def conll_to_flair(path: Path):
     return [to_flair_sentence(tokens) for tokens in read_conll(path)]
 
 
-def build_embeddings(work: Path, use_flair: bool):
+def build_embeddings(work: Path, language_models: tuple[str, str] | None):
     """The stack the tagger reads: word2vec, characters and (optionally) both character LMs.
 
     CharacterEmbeddings comes first and names are kept (``overwrite_names=False``) so that the stack has
@@ -161,9 +169,43 @@ def build_embeddings(work: Path, use_flair: bool):
         CharacterEmbeddings(path_to_char_dict=str(work / "chars.pkl")),
         WordEmbeddings(str(work / "w2v.kv")),
     ]
-    if use_flair:
-        stack += [FlairEmbeddings(str(work / f"lm-{d}" / "best-lm.pt")) for d in ("forward", "backward")]
+    if language_models:
+        stack += [FlairEmbeddings(path) for path in language_models]
     return StackedEmbeddings(stack, overwrite_names=False)
+
+
+def swap_language_models(tagger, language_models: tuple[str, str]) -> None:
+    """Put further-trained character LMs into a trained tagger, so it adapts to them instead of restarting.
+
+    Tokens concatenate their embeddings sorted by name, so each new LM takes over the name of the one it
+    replaces; the stack keeps its order and the tagger's input layout.
+    """
+    from flair.embeddings import FlairEmbeddings
+
+    stack = tagger.embeddings
+    for path in language_models:
+        replacement = FlairEmbeddings(path)
+        index = next(
+            i
+            for i, old in enumerate(stack.embeddings)
+            if isinstance(old, FlairEmbeddings) and old.is_forward_lm == replacement.is_forward_lm
+        )
+        replacement.name = stack.embeddings[index].name
+        stack.embeddings[index] = replacement
+        stack.add_module(f"list_embedding_{index}", replacement)
+
+
+def language_model_paths(args: argparse.Namespace, work: Path) -> tuple[str, str]:
+    """The forward and backward LM files: as given, or the ones the ``lm`` step wrote by default."""
+    return (
+        args.lm_forward or str(work / "lm-forward" / "best-lm.pt"),
+        args.lm_backward or str(work / "lm-backward" / "best-lm.pt"),
+    )
+
+
+def trainable_embedding_names(tagger) -> list[str]:
+    """Names of the embeddings in the tagger's stack whose output changes as training goes on."""
+    return [embedding.name for embedding in tagger.embeddings.embeddings if not embedding.static_embeddings]
 
 
 def train_tagger(args: argparse.Namespace) -> None:
@@ -172,7 +214,7 @@ def train_tagger(args: argparse.Namespace) -> None:
     from flair.models import SequenceTagger
     from flair.trainers import ModelTrainer
 
-    from training.deadline import DeadlinePlugin
+    from training.plugins import DeadlinePlugin, RefreshTrainableEmbeddingsPlugin
 
     seed_everything()
     conll, work, out = Path(args.conll), Path(args.work), Path(args.out)
@@ -182,13 +224,17 @@ def train_tagger(args: argparse.Namespace) -> None:
         test=FlairDatapointDataset([]),
         sample_missing_splits=False,
     )
+    language_models = None if args.no_flair else language_model_paths(args, work)
     if args.resume_from:
-        # Continue a run that a time budget stopped: same model, same data, a (lower) learning rate.
+        # Continue a run that a time budget stopped: same model, same data, a (lower) learning rate;
+        # optionally with further-trained LMs in place of the ones it was trained with.
         tagger = SequenceTagger.load(args.resume_from)
+        if args.swap_lms:
+            swap_language_models(tagger, language_models)
     else:
         tagger = SequenceTagger(
             hidden_size=args.hidden,
-            embeddings=build_embeddings(work, not args.no_flair),
+            embeddings=build_embeddings(work, language_models),
             tag_dictionary=corpus.make_label_dictionary("ner", add_unk=False),
             tag_type="ner",
             use_crf=True,
@@ -202,11 +248,16 @@ def train_tagger(args: argparse.Namespace) -> None:
         learning_rate=args.learning_rate,
         mini_batch_size=32,
         max_epochs=args.max_epochs,
-        patience=2,
+        patience=args.patience,
         anneal_factor=0.5,
-        embeddings_storage_mode="none",
+        # Static embeddings (LMs, word vectors) are computed once and kept; the plugin keeps the trainable
+        # character embeddings of the dev set fresh.
+        embeddings_storage_mode="cpu",
         save_final_model=True,
-        plugins=[DeadlinePlugin(minutes=args.minutes)],
+        plugins=[
+            DeadlinePlugin(minutes=args.minutes),
+            RefreshTrainableEmbeddingsPlugin(corpus.dev, trainable_embedding_names(tagger)),
+        ],
     )
     best = run_dir / "best-model.pt"
     out.mkdir(parents=True, exist_ok=True)
@@ -234,6 +285,9 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--work", required=True)
     p.add_argument("--hidden", type=int, default=256)
     p.add_argument("--max-epochs", type=int, default=100)
+    p.add_argument("--learning-rate", type=float, default=20.0, help="SGD learning rate (Flair's LM default)")
+    p.add_argument("--resume-from", help="a saved language model (best-lm.pt) to train further")
+    p.add_argument("--out", help="output folder (default: WORK/lm-DIRECTION)")
     p.set_defaults(run=train_language_model)
 
     p = sub.add_parser("tagger", help="train the BiLSTM-CRF tagger and copy the best model to --out")
@@ -246,7 +300,11 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--minutes", type=float, default=100)
     p.add_argument("--no-flair", action="store_true", help="leave the character LMs out (ablation)")
     p.add_argument("--learning-rate", type=float, default=0.1)
+    p.add_argument("--patience", type=int, default=2, help="epochs without dev improvement before annealing")
     p.add_argument("--resume-from", help="a saved tagger to train further instead of a new one")
+    p.add_argument("--lm-forward", help="forward character LM (default: WORK/lm-forward/best-lm.pt)")
+    p.add_argument("--lm-backward", help="backward character LM (default: WORK/lm-backward/best-lm.pt)")
+    p.add_argument("--swap-lms", action="store_true", help="with --resume-from: replace the tagger's LMs")
     p.set_defaults(run=train_tagger)
 
     args = parser.parse_args(argv)

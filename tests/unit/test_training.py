@@ -1,0 +1,139 @@
+"""Training helpers that decide which NER model gets shipped: cached embeddings and swapped LMs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.tiny_models import tagged_sentences
+from training.corpora import to_flair_sentence
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def _corpus():
+    from flair.data import Corpus
+    from flair.datasets import FlairDatapointDataset
+
+    data = [to_flair_sentence(tokens) for tokens in tagged_sentences(count=48)]
+    return Corpus(
+        FlairDatapointDataset(data[:40]),
+        FlairDatapointDataset(data[40:]),
+        FlairDatapointDataset([]),
+        sample_missing_splits=False,
+    )
+
+
+def _char_dictionary(corpus, folder: Path) -> Path:
+    from flair.data import Dictionary
+
+    chars = Dictionary(add_unk=True)
+    for char in sorted({c for sentence in corpus.get_all_sentences() for t in sentence for c in t.text}):
+        chars.add_item(char)
+    path = folder / "chars.pkl"
+    chars.save(str(path))
+    return path
+
+
+def _language_model(chars: Path, folder: Path, forward: bool, seed: int) -> str:
+    """An untrained (random) character LM: enough to stand in for a static Flair embedding."""
+    import torch
+    from flair.data import Dictionary
+    from flair.models import LanguageModel
+
+    torch.manual_seed(seed)
+    model = LanguageModel(Dictionary.load_from_file(str(chars)), forward, hidden_size=16, nlayers=1)
+    path = folder / f"lm-{'forward' if forward else 'backward'}-{seed}.pt"
+    model.save(path)
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory):
+    import flair
+    import torch
+
+    flair.set_seed(3)
+    torch.set_num_threads(1)
+    folder = tmp_path_factory.mktemp("training")
+    corpus = _corpus()
+    chars = _char_dictionary(corpus, folder)
+    lms = {seed: tuple(_language_model(chars, folder, forward, seed) for forward in (True, False)) for seed in (1, 2)}
+    return folder, corpus, chars, lms
+
+
+def _tagger(corpus, chars: Path, lms: tuple[str, str]):
+    from flair.embeddings import CharacterEmbeddings, FlairEmbeddings, StackedEmbeddings
+    from flair.models import SequenceTagger
+
+    stack = StackedEmbeddings(
+        [CharacterEmbeddings(path_to_char_dict=str(chars))] + [FlairEmbeddings(path) for path in lms],
+        overwrite_names=False,
+    )
+    return SequenceTagger(
+        hidden_size=16,
+        embeddings=stack,
+        tag_dictionary=corpus.make_label_dictionary("ner", add_unk=False),
+        tag_type="ner",
+        use_crf=True,
+    )
+
+
+def test_cached_training_scores_dev_with_the_current_character_embeddings(setup):
+    """With static embeddings cached, each epoch's dev loss must be that of the model as it is then.
+
+    Without the refresh plugin Flair keeps the dev set's character embeddings from the first epoch, and the
+    recorded dev loss of later epochs no longer matches a fresh evaluation of the same weights.
+    """
+    from flair.models import SequenceTagger
+    from flair.trainers import ModelTrainer
+    from flair.trainers.plugins import MetricHistoryPlugin
+
+    from training.ner import trainable_embedding_names
+    from training.plugins import RefreshTrainableEmbeddingsPlugin
+
+    folder, corpus, chars, lms = setup
+    tagger = _tagger(corpus, chars, lms[1])
+    assert trainable_embedding_names(tagger) == ["Char"]
+    result = ModelTrainer(tagger, corpus).train(
+        folder / "cached",
+        learning_rate=0.1,
+        mini_batch_size=8,
+        max_epochs=3,
+        embeddings_storage_mode="cpu",
+        save_final_model=True,
+        create_file_logs=False,
+        plugins=[
+            MetricHistoryPlugin(),
+            RefreshTrainableEmbeddingsPlugin(corpus.dev, trainable_embedding_names(tagger)),
+        ],
+    )
+    final = SequenceTagger.load(folder / "cached" / "final-model.pt")
+    fresh_dev = [to_flair_sentence(tokens) for tokens in tagged_sentences(count=48)[40:]]
+    fresh = final.evaluate(fresh_dev, gold_label_type="ner", mini_batch_size=8)
+    assert result["dev_loss_history"][-1] == pytest.approx(fresh.loss, rel=1e-4)
+
+
+def test_swapped_language_models_keep_their_place_and_survive_a_reload(setup):
+    """The tagger reads embeddings sorted by name: swapped LMs keep the old names, so the layout holds."""
+    from flair.embeddings import FlairEmbeddings
+    from flair.models import SequenceTagger
+
+    from training.ner import swap_language_models
+
+    folder, corpus, chars, lms = setup
+    tagger = _tagger(corpus, chars, lms[1])
+    names_before = tagger.embeddings.get_names()
+    swap_language_models(tagger, lms[2])
+    assert tagger.embeddings.get_names() == names_before
+    tagger.save(folder / "swapped.pt")
+    reloaded = SequenceTagger.load(folder / "swapped.pt")
+
+    new_forward = FlairEmbeddings(lms[2][0]).lm.state_dict()
+    loaded_forward = next(
+        e for e in reloaded.embeddings.embeddings if isinstance(e, FlairEmbeddings) and e.is_forward_lm
+    )
+    for key, value in new_forward.items():
+        assert loaded_forward.lm.state_dict()[key].equal(value), key
+    assert reloaded.embeddings.get_names() == names_before
