@@ -214,7 +214,7 @@ def train_tagger(args: argparse.Namespace) -> None:
     from flair.models import SequenceTagger
     from flair.trainers import ModelTrainer
 
-    from training.plugins import DeadlinePlugin, RefreshTrainableEmbeddingsPlugin
+    from training.plugins import DeadlinePlugin, RefreshTrainableEmbeddingsPlugin, WeightAveragePlugin
 
     seed_everything()
     conll, work, out = Path(args.conll), Path(args.work), Path(args.out)
@@ -243,6 +243,7 @@ def train_tagger(args: argparse.Namespace) -> None:
             locked_dropout=0.5,
         )
     run_dir = work / f"tagger-{args.name}"
+    averaging = WeightAveragePlugin() if args.average else None
     ModelTrainer(tagger, corpus).train(
         run_dir,
         learning_rate=args.learning_rate,
@@ -257,12 +258,39 @@ def train_tagger(args: argparse.Namespace) -> None:
         plugins=[
             DeadlinePlugin(minutes=args.minutes),
             RefreshTrainableEmbeddingsPlugin(corpus.dev, trainable_embedding_names(tagger)),
+            *([averaging] if averaging else []),
         ],
     )
     best = run_dir / "best-model.pt"
+    chosen = best if best.exists() else run_dir / "final-model.pt"
+    if averaging:
+        chosen = choose_on_dev(chosen, save_averaged(chosen, averaging.averaged_state(), run_dir), conll / "ned.testa")
     out.mkdir(parents=True, exist_ok=True)
-    shutil.copy(best if best.exists() else run_dir / "final-model.pt", out / "model.pt")
-    log.info("wrote %s", out / "model.pt")
+    shutil.copy(chosen, out / "model.pt")
+    log.info("wrote %s (from %s)", out / "model.pt", chosen)
+
+
+def save_averaged(template: Path, state: dict, run_dir: Path) -> Path:
+    """The averaged weights as an ordinary saved tagger (same embeddings and tags as ``template``)."""
+    from flair.models import SequenceTagger
+
+    tagger = SequenceTagger.load(template)
+    tagger.load_state_dict(state)
+    path = run_dir / "averaged-model.pt"
+    tagger.save(path)
+    return path
+
+
+def choose_on_dev(best_epoch: Path, averaged: Path, dev: Path) -> Path:
+    """Whichever of the two saved models scores the higher micro F1 on the dev file (fresh sentences)."""
+    from flair.models import SequenceTagger
+
+    scores = {}
+    for path in (best_epoch, averaged):
+        result = SequenceTagger.load(path).evaluate(conll_to_flair(dev), gold_label_type="ner", mini_batch_size=32)
+        scores[path] = result.main_score
+        log.info("dev micro F1 %.4f  %s", result.main_score, path)
+    return max(scores, key=scores.get)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -300,6 +328,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--minutes", type=float, default=100)
     p.add_argument("--no-flair", action="store_true", help="leave the character LMs out (ablation)")
     p.add_argument("--learning-rate", type=float, default=0.1)
+    p.add_argument("--average", action="store_true", help="also average the epochs' weights; keep the better on dev")
     p.add_argument("--patience", type=int, default=2, help="epochs without dev improvement before annealing")
     p.add_argument("--resume-from", help="a saved tagger to train further instead of a new one")
     p.add_argument("--lm-forward", help="forward character LM (default: WORK/lm-forward/best-lm.pt)")

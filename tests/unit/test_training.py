@@ -137,3 +137,45 @@ def test_swapped_language_models_keep_their_place_and_survive_a_reload(setup):
     for key, value in new_forward.items():
         assert loaded_forward.lm.state_dict()[key].equal(value), key
     assert reloaded.embeddings.get_names() == names_before
+
+
+def test_weight_average_is_the_mean_of_the_epochs_and_saves_as_a_tagger(setup):
+    import torch
+    from flair.models import SequenceTagger
+    from flair.trainers import ModelTrainer
+    from flair.trainers.plugins.base import TrainerPlugin
+
+    from training.ner import save_averaged
+    from training.plugins import WeightAveragePlugin
+
+    class Snapshots(TrainerPlugin):
+        def __init__(self) -> None:
+            super().__init__()
+            self.states: list[dict[str, torch.Tensor]] = []
+
+        @TrainerPlugin.hook
+        def after_training_epoch(self, **_: object) -> None:
+            self.states.append({k: v.detach().clone() for k, v in self.model.state_dict().items()})
+
+    folder, corpus, chars, lms = setup
+    tagger = _tagger(corpus, chars, lms[1])
+    averaging, snapshots = WeightAveragePlugin(), Snapshots()
+    ModelTrainer(tagger, corpus).train(
+        folder / "averaged",
+        learning_rate=0.1,
+        mini_batch_size=8,
+        max_epochs=3,
+        embeddings_storage_mode="none",
+        save_final_model=True,
+        create_file_logs=False,
+        plugins=[averaging, snapshots],
+    )
+    assert len(snapshots.states) == 3
+    weights = "linear.weight"
+    expected = torch.stack([state[weights] for state in snapshots.states]).mean(dim=0)
+    assert not snapshots.states[0][weights].equal(snapshots.states[-1][weights])  # training moved the weights
+    assert torch.allclose(averaging.averaged_state()[weights], expected, atol=1e-6)
+
+    final = folder / "averaged" / "final-model.pt"
+    saved = SequenceTagger.load(save_averaged(final, averaging.averaged_state(), folder))
+    assert torch.allclose(saved.state_dict()[weights], expected, atol=1e-6)
