@@ -11,6 +11,10 @@ Steps (each writes under ``--work``; see models/ner-nl-compact/MODEL_CARD.md for
     timeout -s INT 27m python -m training.ner lm --direction forward --work DIR &
     timeout -s INT 27m python -m training.ner lm --direction backward --work DIR &
     python -m training.ner tagger --conll DIR --work DIR --out DIR --minutes 95
+
+Runs bounded by a time budget continue where they stopped: ``lm --resume-from`` trains an LM further,
+``tagger --resume-from`` trains a saved tagger further (``--swap-lms`` first puts further-trained LMs in),
+and ``tagger --average`` also averages the epochs' weights, keeping whichever scores higher on dev.
 """
 
 from __future__ import annotations
