@@ -80,6 +80,21 @@ def _tagger(corpus, chars: Path, lms: tuple[str, str]):
     )
 
 
+def _train_three_epochs(tagger, corpus, run_dir: Path, storage_mode: str, plugins: list) -> dict:
+    from flair.trainers import ModelTrainer
+
+    return ModelTrainer(tagger, corpus).train(
+        run_dir,
+        learning_rate=0.1,
+        mini_batch_size=8,
+        max_epochs=3,
+        embeddings_storage_mode=storage_mode,
+        save_final_model=True,
+        create_file_logs=False,
+        plugins=plugins,
+    )
+
+
 def test_cached_training_scores_dev_with_the_current_character_embeddings(setup):
     """With static embeddings cached, each epoch's dev loss must be that of the model as it is then.
 
@@ -87,7 +102,6 @@ def test_cached_training_scores_dev_with_the_current_character_embeddings(setup)
     recorded dev loss of later epochs no longer matches a fresh evaluation of the same weights.
     """
     from flair.models import SequenceTagger
-    from flair.trainers import ModelTrainer
     from flair.trainers.plugins import MetricHistoryPlugin
 
     from training.ner import trainable_embedding_names
@@ -96,19 +110,8 @@ def test_cached_training_scores_dev_with_the_current_character_embeddings(setup)
     folder, corpus, chars, lms = setup
     tagger = _tagger(corpus, chars, lms[1])
     assert trainable_embedding_names(tagger) == ["Char"]
-    result = ModelTrainer(tagger, corpus).train(
-        folder / "cached",
-        learning_rate=0.1,
-        mini_batch_size=8,
-        max_epochs=3,
-        embeddings_storage_mode="cpu",
-        save_final_model=True,
-        create_file_logs=False,
-        plugins=[
-            MetricHistoryPlugin(),
-            RefreshTrainableEmbeddingsPlugin(corpus.dev, trainable_embedding_names(tagger)),
-        ],
-    )
+    refresh = RefreshTrainableEmbeddingsPlugin(corpus.dev, trainable_embedding_names(tagger))
+    result = _train_three_epochs(tagger, corpus, folder / "cached", "cpu", [MetricHistoryPlugin(), refresh])
     final = SequenceTagger.load(folder / "cached" / "final-model.pt")
     fresh_dev = [to_flair_sentence(tokens) for tokens in tagged_sentences(count=48)[40:]]
     fresh = final.evaluate(fresh_dev, gold_label_type="ner", mini_batch_size=8)
@@ -142,7 +145,6 @@ def test_swapped_language_models_keep_their_place_and_survive_a_reload(setup):
 def test_weight_average_is_the_mean_of_the_epochs_and_saves_as_a_tagger(setup):
     import torch
     from flair.models import SequenceTagger
-    from flair.trainers import ModelTrainer
     from flair.trainers.plugins.base import TrainerPlugin
 
     from training.ner import save_averaged
@@ -160,16 +162,7 @@ def test_weight_average_is_the_mean_of_the_epochs_and_saves_as_a_tagger(setup):
     folder, corpus, chars, lms = setup
     tagger = _tagger(corpus, chars, lms[1])
     averaging, snapshots = WeightAveragePlugin(), Snapshots()
-    ModelTrainer(tagger, corpus).train(
-        folder / "averaged",
-        learning_rate=0.1,
-        mini_batch_size=8,
-        max_epochs=3,
-        embeddings_storage_mode="none",
-        save_final_model=True,
-        create_file_logs=False,
-        plugins=[averaging, snapshots],
-    )
+    _train_three_epochs(tagger, corpus, folder / "averaged", "none", [averaging, snapshots])
     assert len(snapshots.states) == 3
     weights = "linear.weight"
     expected = torch.stack([state[weights] for state in snapshots.states]).mean(dim=0)
