@@ -341,6 +341,8 @@ def main(argv: list[str] | None = None) -> None:
     p.set_defaults(run=train_tagger)
 
     args = parser.parse_args(argv)
+    if getattr(args, "swap_lms", False) and (args.no_flair or not args.resume_from):
+        parser.error("--swap-lms needs --resume-from and the Flair LMs (not --no-flair)")
     torch.set_num_threads(args.threads)
     args.run(args)
 
