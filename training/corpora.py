@@ -6,6 +6,7 @@ The data files are read in place (never copied into the repository); callers pas
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import re
 from collections.abc import Iterator
@@ -43,6 +44,20 @@ def dpgmedia_texts(path: str | Path) -> Iterator[str]:
             for field in ("title", "text"):
                 if (article.get(field) or "").strip():
                     yield article[field]
+
+
+def news_paragraphs(path: str | Path) -> Iterator[tuple[str, str]]:
+    """``(article id, paragraph)`` for the title and every non-empty paragraph of ``news2019/articles.jsonl.gz``.
+
+    Paragraphs (not sentences) are the unit a character LM reads, so it learns context across sentence ends;
+    the id lets callers hold out whole articles.
+    """
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            article = json.loads(line)
+            for part in [article.get("title") or "", *(article.get("text") or "").split("\n")]:
+                if part.strip():
+                    yield article["id"], part.strip()
 
 
 _GLUED_SENTENCE = re.compile(r"(?<=[.!?\"”])(?=[A-Z\"„“])")

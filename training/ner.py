@@ -29,7 +29,7 @@ from pathlib import Path
 
 import torch
 
-from training.corpora import read_conll, to_flair_sentence, unlabeled_sentences
+from training.corpora import news_paragraphs, read_conll, to_flair_sentence, unlabeled_sentences
 
 log = logging.getLogger("training.ner")
 
@@ -106,6 +106,86 @@ def write_lm_corpus(sentences: list[str], folder: Path, splits: int = 20) -> Non
         (folder / "train" / f"train_split_{index + 1}").write_text("\n".join(part) + "\n", encoding="utf-8")
 
 
+def hold_out_articles(
+    paragraphs: list[tuple[str, str]], chars: int, seed: int = SEED
+) -> tuple[list[str], list[str], list[str]]:
+    """Split ``(article id, paragraph)`` pairs into train, valid and test text by whole articles.
+
+    Valid and test get about ``chars`` characters each of articles no train line comes from, so the
+    validation loss measures in-domain text the LM has not read (news repeats itself within an article).
+    """
+    ids = sorted({article for article, _ in paragraphs})
+    random.Random(seed).shuffle(ids)
+    sizes: dict[str, int] = collections.Counter()
+    for article, paragraph in paragraphs:
+        sizes[article] += len(paragraph)
+    held: list[set[str]] = [set(), set()]
+    filled = [0, 0]
+    for article in ids:
+        part = 0 if filled[0] < chars else 1
+        if filled[part] >= chars:
+            break
+        held[part].add(article)
+        filled[part] += sizes[article]
+    valid = [text for article, text in paragraphs if article in held[0]]
+    test = [text for article, text in paragraphs if article in held[1]]
+    train = [text for article, text in paragraphs if article not in held[0] and article not in held[1]]
+    return train, valid, test
+
+
+def write_split_corpus(train: list[str], valid: list[str], test: list[str], folder: Path, splits: int) -> None:
+    """Write a Flair TextCorpus folder; many small splits make the trainer validate (and checkpoint) often."""
+    shuffled = train[:]
+    random.Random(SEED).shuffle(shuffled)
+    (folder / "train").mkdir(parents=True, exist_ok=True)
+    (folder / "valid.txt").write_text("\n".join(valid) + "\n", encoding="utf-8")
+    (folder / "test.txt").write_text("\n".join(test) + "\n", encoding="utf-8")
+    size = len(shuffled) // splits + 1
+    width = len(str(splits))
+    for index in range(splits):
+        part = shuffled[index * size : (index + 1) * size]
+        # Zero-padded names: the trainer reads splits in sorted order, which a resume relies on.
+        name = f"train_split_{index + 1:0{width}d}"
+        (folder / "train" / name).write_text("\n".join(part) + "\n", encoding="utf-8")
+
+
+def news_corpus(args: argparse.Namespace) -> None:
+    """The LM corpus for in-domain pretraining: news2019 paragraphs plus the unlabeled text used before."""
+    out = Path(args.out)
+    paragraphs = list(news_paragraphs(args.news))
+    train, valid, test = hold_out_articles(paragraphs, args.held_out_chars)
+    earlier = unlabeled_sentences(Path(args.conll) / "ned.train", args.articles, args.units)
+    write_split_corpus(train + earlier, valid, test, out, args.splits)
+    log.info(
+        "news paragraphs %d (train %d, %d chars; valid %d chars; test %d chars) + earlier sentences %d (%d chars)",
+        len(paragraphs),
+        len(train),
+        sum(map(len, train)),
+        sum(map(len, valid)),
+        sum(map(len, test)),
+        len(earlier),
+        sum(map(len, earlier)),
+    )
+
+
+def extract_language_models(args: argparse.Namespace) -> None:
+    """Save the character LMs inside a trained tagger as LM files, so that they can be trained further.
+
+    The shipped tagger is the only copy of the LMs it was trained with; continuing exactly those (same
+    dictionary, same size) lets ``tagger --swap-lms`` put the further-trained ones back into it.
+    """
+    from flair.embeddings import FlairEmbeddings
+    from flair.models import SequenceTagger
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for embedding in SequenceTagger.load(args.tagger).embeddings.embeddings:
+        if isinstance(embedding, FlairEmbeddings):
+            direction = "forward" if embedding.is_forward_lm else "backward"
+            embedding.lm.save(out / f"lm-{direction}.pt")
+            log.info("wrote %s (hidden %d)", out / f"lm-{direction}.pt", embedding.lm.hidden_size)
+
+
 def prepare(args: argparse.Namespace) -> None:
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
@@ -121,7 +201,11 @@ def prepare(args: argparse.Namespace) -> None:
 
 
 def train_language_model(args: argparse.Namespace) -> None:
-    """Train one direction of a character LM (Flair embeddings) on the prepared corpus."""
+    """Train one direction of a character LM (Flair embeddings) on the prepared corpus.
+
+    A new LM reads the work folder's character dictionary; a resumed one keeps its own, since its input and
+    output layers are laid out by it. ``--resume-checkpoint`` continues a run that was stopped mid-pass.
+    """
     from flair.data import Dictionary
     from flair.models import LanguageModel
     from flair.trainers.language_model_trainer import LanguageModelTrainer, TextCorpus
@@ -129,28 +213,102 @@ def train_language_model(args: argparse.Namespace) -> None:
     seed_everything()
     work = Path(args.work)
     forward = args.direction == "forward"
-    dictionary = Dictionary.load_from_file(str(work / "chars.pkl"))
-    corpus = TextCorpus(work / "lm-corpus", dictionary, forward, character_level=True)
-    if args.resume_from:
-        # A run that a time budget stopped continues from its best checkpoint, typically at the annealed
-        # learning rate it had reached, into a new folder so the earlier LM stays as it was.
-        language_model = LanguageModel.load_language_model(args.resume_from)
-        if language_model.is_forward_lm != forward:
-            raise SystemExit(f"{args.resume_from} is not a {args.direction} language model")
+    corpus_dir = Path(args.corpus) if args.corpus else work / "lm-corpus"
+    out = Path(args.out) if args.out else work / f"lm-{args.direction}"
+    if args.resume_checkpoint:
+        trainer = resume_from_checkpoint(Path(args.resume_checkpoint), corpus_dir, out, forward)
     else:
-        language_model = LanguageModel(dictionary, forward, hidden_size=args.hidden, nlayers=1)
-    trainer = LanguageModelTrainer(language_model, corpus)
+        if args.resume_from:
+            # A run that a time budget stopped continues from its best checkpoint, typically at the annealed
+            # learning rate it had reached, into a new folder so the earlier LM stays as it was.
+            language_model = LanguageModel.load_language_model(args.resume_from)
+            if language_model.is_forward_lm != forward:
+                raise SystemExit(f"{args.resume_from} is not a {args.direction} language model")
+            dictionary = language_model.dictionary
+            if language_model.decoder is None:
+                fit_new_decoder(language_model, corpus_dir, out / "decoder", args.learning_rate)
+        else:
+            dictionary = Dictionary.load_from_file(str(work / "chars.pkl"))
+            language_model = LanguageModel(dictionary, forward, hidden_size=args.hidden, nlayers=1)
+        corpus = TextCorpus(corpus_dir, dictionary, forward, character_level=True)
+        trainer = LanguageModelTrainer(language_model, corpus)
+        if args.resume_from:
+            log.info("validation loss before training: %.4f", validation_loss(trainer))
     # Each "epoch" visits every split and keeps best-lm.pt (best validation loss) after each split, so a
-    # run stopped by ``timeout`` still leaves the best model so far; --max-epochs bounds a faster machine.
+    # run stopped by ``timeout`` still leaves the best model so far; checkpoint.pt after each split lets
+    # ``--resume-checkpoint`` go on from there; --max-epochs bounds a faster machine.
     trainer.train(
-        Path(args.out) if args.out else work / f"lm-{args.direction}",
+        out,
         sequence_length=250,
         learning_rate=args.learning_rate,
         mini_batch_size=64,
         max_epochs=args.max_epochs,
         patience=10,
         num_workers=0,
+        checkpoint=True,
     )
+
+
+def fit_new_decoder(language_model, corpus_dir: Path, out: Path, learning_rate: float) -> None:
+    """Give an LM taken out of a tagger a new output layer, fitted on the first split with the rest frozen.
+
+    A tagger keeps its LMs without their output layer (it only reads their hidden states). A random output
+    layer trained together with the LSTM would first push noise into the very states the tagger learned to
+    read, so it learns alone until its predictions are sensible; then the whole LM trains on.
+    """
+    from flair.trainers.language_model_trainer import LanguageModelTrainer, TextCorpus
+
+    language_model.decoder = torch.nn.Linear(
+        language_model.nout or language_model.hidden_size, len(language_model.dictionary)
+    )
+    language_model.decoder.bias.detach().fill_(0)
+    language_model.decoder.weight.detach().uniform_(-0.1, 0.1)
+    body = [p for name, p in language_model.named_parameters() if not name.startswith("decoder.")]
+    for parameter in body:
+        parameter.requires_grad_(False)
+    first_split = linked_corpus(corpus_dir, out / "corpus", sorted((corpus_dir / "train").iterdir())[:1])
+    corpus = TextCorpus(first_split, language_model.dictionary, language_model.is_forward_lm, character_level=True)
+    LanguageModelTrainer(language_model, corpus).train(
+        out, sequence_length=250, learning_rate=learning_rate, mini_batch_size=64, max_epochs=1, num_workers=0
+    )
+    for parameter in body:
+        parameter.requires_grad_(True)
+
+
+def linked_corpus(corpus_dir: Path, folder: Path, splits: list[Path]) -> Path:
+    """A TextCorpus folder of links: the same valid/test text and only the given training splits."""
+    shutil.rmtree(folder, ignore_errors=True)
+    (folder / "train").mkdir(parents=True)
+    for name in ("valid.txt", "test.txt"):
+        (folder / name).symlink_to((corpus_dir / name).resolve())
+    for split in splits:
+        (folder / "train" / split.name).symlink_to(split.resolve())
+    return folder
+
+
+def validation_loss(trainer) -> float:
+    """The LM's loss on the corpus's validation text, as the trainer computes it after each split."""
+    return trainer.evaluate(trainer._batchify(trainer.corpus.valid, 64), 64, 250)
+
+
+def resume_from_checkpoint(checkpoint: Path, corpus_dir: Path, out: Path, forward: bool):
+    """A trainer that finishes the pass a stopped run was in, from the split after its last checkpoint.
+
+    Flair's trainer restores model, optimizer and best loss but re-reads the pass from its first split, so
+    the splits already read are left out through a corpus folder of links to the remaining ones.
+    """
+    from flair.models import LanguageModel
+    from flair.trainers.language_model_trainer import LanguageModelTrainer, TextCorpus
+
+    state = LanguageModel.load_checkpoint(checkpoint)
+    if state["model"].is_forward_lm != forward:
+        raise SystemExit(f"{checkpoint} is not a {'forward' if forward else 'backward'} checkpoint")
+    remaining = linked_corpus(
+        corpus_dir, out / "resume-corpus", sorted((corpus_dir / "train").iterdir())[state["split"] :]
+    )
+    log.info("resuming epoch %d after split %d (best loss %.4f)", state["epoch"], state["split"], state["loss"])
+    corpus = TextCorpus(remaining, state["model"].dictionary, forward, character_level=True)
+    return LanguageModelTrainer.load_checkpoint(checkpoint, corpus)
 
 
 # ---------------------------------------------------------------------------------------------- tagger
@@ -312,6 +470,21 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--min-count", type=int, default=3)
     p.set_defaults(run=prepare)
 
+    p = sub.add_parser("news-corpus", help="LM corpus from news2019 (held-out articles) + the earlier text")
+    p.add_argument("--news", required=True, help="news2019/articles.jsonl.gz")
+    p.add_argument("--conll", required=True)
+    p.add_argument("--articles", required=True)
+    p.add_argument("--units", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--splits", type=int, default=40)
+    p.add_argument("--held-out-chars", type=int, default=200_000, help="about this much text each for valid/test")
+    p.set_defaults(run=news_corpus)
+
+    p = sub.add_parser("extract-lms", help="save a trained tagger's character LMs as LM files")
+    p.add_argument("--tagger", required=True)
+    p.add_argument("--out", required=True)
+    p.set_defaults(run=extract_language_models)
+
     p = sub.add_parser("lm", help="train one direction of the character language model")
     p.add_argument("--direction", choices=("forward", "backward"), required=True)
     p.add_argument("--work", required=True)
@@ -319,6 +492,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--max-epochs", type=int, default=100)
     p.add_argument("--learning-rate", type=float, default=20.0, help="SGD learning rate (Flair's LM default)")
     p.add_argument("--resume-from", help="a saved language model (best-lm.pt) to train further")
+    p.add_argument("--resume-checkpoint", help="a checkpoint.pt of a stopped run: finish its pass")
+    p.add_argument("--corpus", help="TextCorpus folder (default: WORK/lm-corpus)")
     p.add_argument("--out", help="output folder (default: WORK/lm-DIRECTION)")
     p.set_defaults(run=train_language_model)
 
