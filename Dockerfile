@@ -2,9 +2,10 @@
 #
 # Build arguments (all optional):
 #   BASE_IMAGE      a Debian-based image with python3.11 and the venv module (default python:3.11-slim-bookworm)
-#   TORCH_PIP_ARGS  where pip finds the CPU torch wheel (default: PyTorch's CPU index, so no CUDA build is pulled)
+#   TORCH_PIP_ARGS  where pip finds the CPU torch wheel that requirements.lock pins (torch==2.13.0+cpu, by hash)
+#                   besides the package index (default: PyTorch's CPU index)
 #   TORCH_WHEELS    an image whose root holds torch wheels, mounted at /tmp/torch-wheels during the install only
-#                   (for machines without the CPU index: pair it with TORCH_PIP_ARGS="--no-index --find-links
+#                   (for machines without the CPU index: pair it with TORCH_PIP_ARGS="--find-links
 #                   /tmp/torch-wheels"; make container-test does this)
 #   NER_MODEL       a local path inside the image or a model-hub id (flair/ner-dutch) fetched now, never at run time
 #   PIP_INDEX_URL   a PyPI mirror, if you use one
@@ -19,21 +20,19 @@ FROM scratch AS no-torch-wheels
 FROM ${TORCH_WHEELS} AS torch-wheels
 
 FROM ${BASE_IMAGE} AS builder
-ARG TORCH_VERSION=2.13.0
-ARG TORCH_PIP_ARGS="--index-url https://download.pytorch.org/whl/cpu"
+ARG TORCH_PIP_ARGS="--extra-index-url https://download.pytorch.org/whl/cpu"
 ARG PIP_INDEX_URL
 ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN python3 -m venv /opt/venv
-COPY requirements.txt /tmp/requirements.txt
-# torch alone first, without its dependencies, from the CPU source only; the requirements then find torch==2.13.0
-# already satisfied and bring its dependencies from the package index.
+COPY requirements.lock /tmp/requirements.lock
+# The whole runtime set from the lock: every package pinned and checked against its hash, nothing resolved here
+# (--no-deps). torch is the +cpu build, which only the CPU source has, so no CUDA build can be pulled.
 # hadolint ignore=SC2086
 RUN --mount=type=secret,id=ca_bundle \
     --mount=type=bind,from=torch-wheels,target=/tmp/torch-wheels \
     if [ -s /run/secrets/ca_bundle ]; then export PIP_CERT=/run/secrets/ca_bundle; fi \
-    && /opt/venv/bin/pip install --no-deps ${TORCH_PIP_ARGS} "torch==${TORCH_VERSION}" \
-    && /opt/venv/bin/pip install -r /tmp/requirements.txt \
+    && /opt/venv/bin/pip install --require-hashes --no-deps ${TORCH_PIP_ARGS} -r /tmp/requirements.lock \
     && /opt/venv/bin/python -c "import sys, torch; sys.exit(torch.version.cuda and 'CUDA torch: use a CPU wheel')" \
     && find /opt/venv -name '*.a' -delete
 # Headers, C++ test binaries and test suites that a serving process never loads (~200 MB).

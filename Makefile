@@ -3,31 +3,48 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 export HF_HUB_OFFLINE ?= 1
+# The tests `make test-fast` runs: unit and API tests on the tiny fixture models (markers: pyproject.toml).
+FAST_TESTS := not slow and not server and not browser and not training
+# Where `make lock` finds the CPU torch wheel besides PyPI: pip's configured find-links here; elsewhere e.g.
+# make lock LOCK_SOURCES="--extra-index-url https://download.pytorch.org/whl/cpu"
+LOCK_SOURCES ?= $(addprefix --find-links ,$(shell $(PYTHON) -m pip config get global.find-links 2>/dev/null))
+LOCK_ARGS = --generate-hashes --python-version 3.11 --no-header --quiet $(LOCK_SOURCES)
 
-.PHONY: run test lint install install-dev browser-deps bench lint-deploy container-test soak audit
+.PHONY: run test test-fast lint install install-dev lock browser-deps bench lint-deploy container-test soak audit
 
-$(VENV)/.runtime: requirements.txt
+# Installs come from the locks only: every package pinned, every file checked against its hash.
+$(VENV)/.runtime: requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
 	touch $@
 
-$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.lock
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
 install: $(VENV)/.runtime
 
 install-dev: $(VENV)/.dev
 
+## After editing requirements.txt or requirements-dev.txt: resolve them again into the hashed locks (uv, pinned
+## in requirements-dev.txt; keeps the locked versions it can, add --upgrade to LOCK_ARGS to move them). The dev
+## lock is resolved within the runtime lock, so tests run on the versions that are deployed.
+lock: install-dev
+	$(VENV)/bin/uv pip compile requirements.txt --output-file requirements.lock $(LOCK_ARGS)
+	$(VENV)/bin/uv pip compile requirements-dev.txt --constraint requirements.lock --output-file requirements-dev.lock \
+		$(LOCK_ARGS)
+
 ## Serve the API on PORT (default 8000) with the shipped compact models.
 run: install
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py service.wsgi:app
 
-## Install test tools and run the whole suite (unit, API, real gunicorn).
+## Install test tools and run the whole suite (unit, API, real gunicorn, robustness, browser, training).
 test: install-dev browser-deps
 	$(PY) -m pytest -q tests
+
+## Unit and API tests on the tiny fixture models only, for the edit-test loop (under 2 minutes on 2 cores).
+test-fast: install-dev
+	$(PY) -m pytest -q -m "$(FAST_TESTS)" tests
 
 ## Debian's headless Chromium for the demo page's browser test (tests/browser); apt-get only when it is missing.
 browser-deps:
@@ -64,9 +81,9 @@ container-test: lint-deploy
 ## 20 clients for 5 minutes on loopback with the dpgMedia articles and the shipped models: 0 errors and stable
 ## worker memory, or a non-zero exit (README "Operations"). Not part of `make test`.
 soak: install-dev
-	$(PY) tests/robustness/soak.py --clients 20 --duration 300
+	$(PY) -m bench.soak --clients 20 --duration 300
 
-## Known vulnerabilities in every package installed from the pinned requirements (PyPI advisory data). --strict:
+## Known vulnerabilities in every package installed from the locks (PyPI advisory data). --strict:
 ## a package that could not be checked fails the audit instead of passing silently (README "Operations").
 audit: install-dev
 	$(VENV)/bin/pip-audit --strict --local --progress-spinner off

@@ -5,10 +5,17 @@
 - ``gthread`` workers: a few threads per worker keep /healthz and /readyz answering while one request runs
   the models; the models themselves are serialised by a lock, and TORCH_THREADS sets torch's intra-op threads.
 - Workers x TORCH_THREADS should not exceed the CPU cores the container gets.
+- Every answer is problem+json, those gunicorn gives itself included: its header limits are set above the
+  app's (service/requests.py refuses oversized headers with 431), and ``ProblemJsonWorker`` rewrites the few
+  answers gunicorn still writes before the app sees a request (a malformed request line, a request line over
+  8,190 bytes, headers over the limits below).
 """
 
 import os
 import tempfile
+import uuid
+
+from gunicorn.workers.gthread import ThreadWorker
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
@@ -18,7 +25,6 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
 # (defaults as in service/config.py)
 _admitted = int(os.environ.get("MAX_INFLIGHT") or 2) + int(os.environ.get("MAX_QUEUE") or 8)
 threads = int(os.environ.get("GUNICORN_THREADS") or _admitted + 2)
-worker_class = "gthread"
 preload_app = False
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
@@ -33,6 +39,12 @@ control_socket_disable = True
 accesslog = None  # the app logs every request as JSON with its request id
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+
+# Header limits above the app's own (100 fields, 8,190 bytes each), so that an oversized header reaches the app
+# and gets its 431 problem+json; beyond these, gunicorn refuses the request itself (ProblemJsonWorker).
+limit_request_line = 8190  # gunicorn's maximum
+limit_request_fields = 200
+limit_request_field_size = 32768
 
 # Prometheus multiprocess mode: workers write their samples here and /metrics sums them.
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
@@ -91,3 +103,59 @@ def post_worker_init(worker):
                 listener.close()
 
     worker.set_accept_enabled = set_accept_enabled
+
+
+# What a client reads in the problem+json of an answer gunicorn gives itself, by the status gunicorn chose.
+SERVER_ERROR_DETAILS = {
+    400: "The request line or a header could not be parsed.",
+    414: f"The request line is longer than {limit_request_line} bytes.",
+    431: f"The request has more than {limit_request_fields} header fields or one longer than "
+    f"{limit_request_field_size} bytes.",
+    500: "An internal error occurred; quote the request id when reporting it.",
+}
+
+
+class ProblemJsonWorker(ThreadWorker):
+    """gunicorn's gthread worker whose own error answers are problem+json instead of an HTML page.
+
+    gunicorn answers a request it cannot parse in ``Worker.handle_error`` (gunicorn/workers/base.py), which
+    picks the status, logs, and writes a fixed HTML page to the client socket. This worker keeps all of that
+    but the body: it hands ``handle_error`` a stand-in for the socket that turns the page into the service's
+    problem+json (service/errors.py) with the same status and a generated request id.
+    """
+
+    def handle_error(self, req, client, addr, exc):
+        super().handle_error(req, ProblemJsonSocket(client, getattr(req, "path", None)), addr, exc)
+
+
+class ProblemJsonSocket:
+    """A client socket whose ``sendall`` replaces gunicorn's error page ("HTTP/1.1 <status> <reason>" + HTML)
+    by a problem+json answer of that status; everything else goes to the real socket."""
+
+    def __init__(self, sock, instance: str | None) -> None:
+        self._sock = sock
+        self._instance = instance
+
+    def __getattr__(self, name):
+        return getattr(self._sock, name)
+
+    def sendall(self, data: bytes) -> None:
+        self._sock.sendall(problem_json_answer(data, self._instance))
+
+
+def problem_json_answer(error_page: bytes, instance: str | None) -> bytes:
+    """The HTTP answer that replaces one of gunicorn's error pages: same status line, problem+json body."""
+    from service.errors import PROBLEM_MIME, problem_body  # the worker has imported the app by now
+
+    status_line = error_page.split(b"\r\n", 1)[0]
+    status = int(status_line.split(b" ", 2)[1])
+    request_id = uuid.uuid4().hex
+    body = problem_body(status, SERVER_ERROR_DETAILS.get(status), instance, request_id).encode()
+    head = (
+        f"{status_line.decode('latin-1')}\r\nConnection: close\r\nContent-Type: {PROBLEM_MIME}\r\n"
+        f"Content-Length: {len(body)}\r\nX-Request-ID: {request_id}\r\n\r\n"
+    )
+    return head.encode("latin-1") + body
+
+
+worker_class = ProblemJsonWorker

@@ -43,7 +43,7 @@ def model_load_in_fresh_process() -> dict[str, float]:
 
 
 def time_model_load() -> dict[str, float]:
-    """Run inside the fresh process: the phases of ``service.build_pipeline``, one by one."""
+    """Run inside the fresh process: the phases of ``service.state.build_pipeline``, one by one."""
     started = time.perf_counter()
     import flair  # noqa: F401
     import torch

@@ -1,4 +1,5 @@
-"""Shared pieces of the speed benchmarks: real articles, a real gunicorn server, the load generator, results.
+"""Shared pieces of the speed benchmarks: real articles, the gunicorn server (bench/server.py) with the benchmark
+settings, the load generator, results.
 
 Every result file carries the machine it ran on and how busy that machine was with *other* work during the
 run (load average, and the CPU share not used by the benchmark's own processes), because a number measured
@@ -7,6 +8,7 @@ next to a training job is not a number to size a deployment from.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -14,7 +16,6 @@ import platform
 import random
 import runpy
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,8 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
-
+from bench.server import GunicornServer
 from service.config import PROJECT_ROOT, Settings
 
 ARTICLES = PROJECT_ROOT.parent / "shared" / "data" / "dpgmedia2019" / "articles.jsonl"
@@ -42,14 +42,15 @@ CONTENTION_LIMIT = 0.10
 MODELS_LOADED = "models loaded"
 
 
+def read_articles(limit: int | None = None, path: Path = ARTICLES) -> list[dict[str, Any]]:
+    """The dataset's articles (id, title, text, published_at), the first ``limit`` in file order."""
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in itertools.islice(lines, limit)]
+
+
 def load_articles(limit: int | None = None, seed: int = 2019, path: Path = ARTICLES) -> list[str]:
     """Non-empty article texts in a fixed shuffled order, so that the first ``limit`` are a fair sample."""
-    texts = []
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            text = json.loads(line).get("text") or ""
-            if text.strip():
-                texts.append(text)
+    texts = [text for article in read_articles(path=path) if (text := article.get("text") or "").strip()]
     random.Random(seed).shuffle(texts)
     return texts[:limit] if limit else texts
 
@@ -201,61 +202,22 @@ class Run:
         return path
 
 
-# --- a real gunicorn server -------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+# --- a real gunicorn server ---------------------------------------------------------------------------------
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-class Server:
-    """``gunicorn -c gunicorn.conf.py service.wsgi:app`` on a loopback port, with environment overrides."""
+class Server(GunicornServer):
+    """The launcher's gunicorn server with the benchmark environment (``SERVER_ENV`` under ``env``)."""
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
         # SIGTERM becomes SystemExit, so the caller's ``finally: server.stop()`` runs: no orphaned servers.
         signal.signal(signal.SIGTERM, _exit_on_sigterm)
-        self.env = {**SERVER_ENV, **(env or {})}
-        self.layout = server_layout(self.env)
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
-        full_env = {**os.environ, **self.env, "HOST": "127.0.0.1", "PORT": str(self.port)}
-        full_env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-        self.started = time.monotonic()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "service.wsgi:app"],
-            cwd=PROJECT_ROOT,
-            env=full_env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-
-    def log_text(self) -> str:
-        return Path(self._log.name).read_text(errors="replace")
-
-    def log_tail(self) -> str:
-        return self.log_text()[-3000:]
-
-    def wait(self, path: str, timeout: float = 300, poll: float = 0.05) -> float:
-        """Seconds from process start until ``GET path`` answered 200 (polled every ``poll`` s)."""
-        deadline = time.monotonic() + timeout
-        with httpx.Client(timeout=5) as client:
-            while time.monotonic() < deadline:
-                if self.process.poll() is not None:
-                    raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n{self.log_tail()}")
-                try:
-                    if client.get(self.url + path).status_code == 200:
-                        return time.monotonic() - self.started
-                except httpx.TransportError:
-                    pass
-                time.sleep(poll)
-        raise TimeoutError(f"{path} not 200 after {timeout} s:\n{self.log_tail()}")
+        merged = {**SERVER_ENV, **(env or {})}
+        self.layout = server_layout(merged)
+        super().__init__(merged)
 
     def wait_all_workers_ready(self, workers: int, timeout: float = 300) -> float:
         """Seconds from process start until every worker has loaded its models.
@@ -264,33 +226,15 @@ class Server:
         /readyz alone cannot tell which worker answered, so the log lines are counted as well.
         """
         self.wait("/readyz", timeout)
-        deadline = self.started + timeout
-        while self.log_text().count(MODELS_LOADED) < workers:
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{workers} workers did not all load their models:\n{self.log_tail()}")
-            time.sleep(0.05)
+        remaining = max(0.0, self.started + timeout - time.monotonic())
+        self.wait_until(
+            lambda _: self.log_text().count(MODELS_LOADED) >= workers, f"{workers} workers loaded", remaining
+        )
         return time.monotonic() - self.started
-
-    def worker_pids(self) -> list[int]:
-        try:
-            children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
-        except OSError:
-            return []
-        return sorted(int(pid) for pid in children)
 
     def worker_rss_mib(self) -> dict[int, float]:
         """Resident memory of each worker process in MiB (VmRSS)."""
         return {pid: rss for pid in self.worker_pids() if (rss := rss_mib(pid)) is not None}
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self._log.close()
-        Path(self._log.name).unlink(missing_ok=True)
 
 
 def server_layout(overrides: dict[str, str]) -> dict[str, int]:

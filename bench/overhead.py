@@ -1,7 +1,7 @@
 """What the service costs over the bare model: in-process ``Pipeline.analyze`` vs the same article over HTTP.
 
 One run, same articles, same settings (the server's default configuration; the in-process pipeline built by
-``service.build_pipeline`` from the same Settings and torch threads). The two are interleaved article by
+``service.state.build_pipeline`` from the same Settings and torch threads). The two are interleaved article by
 article, alternating which goes first, so a change in background load hits both sides alike. Concurrency 1:
 one request at a time, so the ratio is the per-request cost of HTTP, validation, serialisation and logging.
 
@@ -19,9 +19,9 @@ from typing import Any
 import httpx
 
 from bench.harness import Run, analyze_body, load_articles, running_server, summarise_latencies
-from service import build_pipeline
 from service.config import Settings
 from service.pipeline import Document
+from service.state import build_pipeline
 
 GOAL = 1.05
 

@@ -23,9 +23,10 @@ from collections.abc import Callable
 from typing import Any
 
 from bench.harness import Run, load_articles
-from service import build_pipeline, create_app
+from service import create_app
 from service.config import Settings
 from service.pipeline import Document
+from service.state import build_pipeline
 
 # Functions whose cumulative time answers "where does it go" (file suffix, function name).
 HOT_SPOTS = {

@@ -1,11 +1,11 @@
 """Soak test: many concurrent clients for minutes against a real gunicorn server; no errors, stable memory.
 
-Run with ``make soak`` (not part of ``make test``). It starts its own server on a free loopback port with the
-configured models (``NER_MODEL`` / ``STANCE_MODEL``, default: the shipped ones), sends the dpgMedia 2019
-articles from ``--clients`` threads for ``--duration`` seconds (after a round of the longest ones, so that the
-allocator's high-water mark is reached first), samples the resident memory of the gunicorn
-master and workers every few seconds, then stops the server and prints a JSON summary. The exit status is 0
-only if every request got a 200 and the workers' memory after warm-up stayed within ``--rss-growth``.
+Run with ``make soak`` or ``python -m bench.soak`` (not part of ``make test``). It starts its own server on a
+free loopback port with the configured models (``NER_MODEL`` / ``STANCE_MODEL``, default: the shipped ones),
+sends the dpgMedia 2019 articles from ``--clients`` threads for ``--duration`` seconds (after a round of the
+longest ones, so that the allocator's high-water mark is reached first), samples the resident memory of the
+gunicorn master and workers every few seconds, then stops the server and prints a JSON summary. The exit status
+is 0 only if every request got a 200 and the workers' memory after warm-up stayed within ``--rss-growth``.
 
 The server admits every client (``MAX_QUEUE`` = clients), so a 503 here means the service failed to keep up,
 not that the client was politely refused.
@@ -27,12 +27,9 @@ from pathlib import Path
 import httpx
 import psutil
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(PROJECT_ROOT))
-
-from service.config import Settings  # noqa: E402
-from tests.conftest import GunicornServer  # noqa: E402
-from tests.robustness.conftest import read_articles  # noqa: E402
+from bench.harness import read_articles
+from bench.server import GunicornServer, running_server
+from service.config import Settings
 
 SAMPLE_EVERY_S = 5
 
@@ -163,14 +160,11 @@ def main() -> int:
         "LOG_LEVEL": "WARNING",
     }
     log_path = Path(tempfile.mkdtemp(prefix="soak-")) / "server.log"
-    server = GunicornServer(env, log_path)
-    try:
-        server.wait_ready(timeout=300)
+    with running_server(env, log_path) as server:
         soak = Soak(server, read_articles(), args.clients, args.duration)
         soak.warm_up(args.warmup_articles)
         soak.run()
         summary = soak.summary(args.warmup, args.rss_growth)
-    finally:
         exit_code = server.stop()
     summary.update(
         clients=args.clients,

@@ -18,14 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from service.models.stance import load_stance_model
-from training.stance import (
-    SEED,
-    document_split,
-    model_positions,
-    read_units,
-    sample_article_check,
-    stance_metrics,
-)
+from training.stance_data import SEED, document_split, read_units
+from training.stance_eval import model_positions, sample_article_check, stance_metrics
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:

@@ -17,9 +17,9 @@ from typing import Any
 import torch
 
 from bench.harness import Run, load_articles
-from service import build_pipeline
 from service.config import Settings
 from service.pipeline import Document, Pipeline
+from service.state import build_pipeline
 
 
 def time_singles(pipeline: Pipeline, documents: list[Document]) -> float:

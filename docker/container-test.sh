@@ -18,7 +18,8 @@ CA_BUNDLE=${CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}
 SAMPLE_ARTICLE=${SAMPLE_ARTICLE:-../shared/data/samples/helsinki-2018-07.txt}
 DOCKER_DATA_ROOT=${DOCKER_DATA_ROOT:-/var/lib/docker}
 READY_TIMEOUT=${READY_TIMEOUT:-300}
-TORCH_REQUIREMENT="torch==2.13.0+cpu"
+# The torch build the lock pins (the image installs it from the lock, checked against the hash there).
+TORCH_REQUIREMENT=$(grep -o '^torch==[^ ]*' requirements.lock)
 PY=${PY:-.venv/bin/python}
 
 BASE_IMAGE=nl-news-actors-base:bookworm
@@ -158,7 +159,7 @@ build_images() {
     "$DOCKER" build --progress=plain --tag "$SERVICE_IMAGE" \
         --build-arg BASE_IMAGE="$BASE_IMAGE" \
         --build-arg TORCH_WHEELS="$WHEELS_IMAGE" \
-        --build-arg TORCH_PIP_ARGS="--no-index --find-links /tmp/torch-wheels" \
+        --build-arg TORCH_PIP_ARGS="--find-links /tmp/torch-wheels" \
         ${PIP_INDEX_URL:+--build-arg PIP_INDEX_URL="$PIP_INDEX_URL"} \
         --secret id=ca_bundle,src="$CA_BUNDLE" \
         . >"$ARTIFACTS/service-build.log" 2>&1 || { tail -40 "$ARTIFACTS/service-build.log" >&2; fail "service build"; }

@@ -1,11 +1,17 @@
-"""Request bodies. Unknown fields are rejected (marshmallow's default ``RAISE``)."""
+"""Request bodies. Unknown fields are rejected (marshmallow's default ``RAISE``).
+
+Loading a document body gives the pipeline's own :class:`~service.documents.Document` (with its
+:class:`~service.documents.Options`), so a route passes on what it loaded and nothing re-reads raw dicts.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import current_app
-from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
+
+from service.documents import Document, Options
 
 ENTITY_TYPES = ("PER", "ORG", "LOC", "MISC")
 ACTOR_TYPES = ("PER", "ORG", "LOC")
@@ -43,6 +49,10 @@ class OptionsSchema(Schema):
         load_default=True, metadata={"description": "Classify the stance of each actor (off saves time)"}
     )
 
+    @post_load
+    def _options(self, data: dict, **_: Any) -> Options:
+        return Options(frozenset(data["actor_types"]), data["min_confidence"], data["stances"])
+
 
 class DocumentSchema(Schema):
     """One article."""
@@ -64,6 +74,10 @@ class DocumentSchema(Schema):
         max_chars = _limit("max_text_chars")
         if len(value) > max_chars:
             raise ValidationError(f"Text is {len(value)} characters; the limit is {max_chars}.")
+
+    @post_load
+    def _document(self, data: dict, **_: Any) -> Document:
+        return Document(**data)
 
 
 class BatchRequestSchema(Schema):

@@ -1,10 +1,30 @@
-"""Response bodies. Every response is dumped through one of these, so the JSON always matches the spec."""
+"""Response bodies. Every response is dumped through one of these, so the JSON always matches the spec.
+
+The schemas dump the pipeline's typed results (``service.results``) by attribute. Every score a client sees
+(confidences, class scores, relevance, salience) goes through the one :class:`Score` field, so all of them
+are rounded the same way, in one place.
+"""
+
+from typing import Any
 
 from marshmallow import Schema, fields, validate
 
 from schemas.request import ENTITY_TYPES, SpanSchema
 
 POSITIONS = ("positive", "negative", "neutral")
+MENTION_KINDS = ("name", "pronoun", "nominal")
+QUOTE_KINDS = ("direct", "indirect")
+SCORE_DIGITS = 4
+START = "Offset of the first character in the submitted text (Unicode code points)"
+END = "Offset just past the last character"
+
+
+class Score(fields.Float):
+    """A probability-like number, rounded to SCORE_DIGITS decimals: more digits would only be noise."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> float | None:
+        number = super()._serialize(value, attr, obj, **kwargs)
+        return None if number is None else round(number, SCORE_DIGITS)
 
 
 class ModelInfoSchema(Schema):
@@ -22,7 +42,7 @@ class EntitySchema(Schema):
     type = fields.String(required=True, validate=validate.OneOf(ENTITY_TYPES))
     start = fields.Integer(required=True)
     end = fields.Integer(required=True)
-    confidence = fields.Float(required=True)
+    confidence = Score(required=True)
 
 
 class MentionSchema(Schema):
@@ -30,13 +50,82 @@ class MentionSchema(Schema):
     start = fields.Integer(required=True)
     end = fields.Integer(required=True)
     sentence = fields.Integer(required=True, metadata={"description": "Index of the sentence holding it"})
-    confidence = fields.Float(required=True)
+    confidence = Score(
+        required=True,
+        metadata={"description": "The tagger's confidence for a name; the resolver's for a pronoun or description"},
+    )
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(MENTION_KINDS),
+        metadata={
+            "description": 'How the actor is referred to: "name" (a name the tagger found, e.g. "Trump"), '
+            '"pronoun" ("hij", "haar") or "nominal" (a description such as "de Amerikaanse president")'
+        },
+    )
+
+
+class TextSpanSchema(Schema):
+    """A piece of the text: ``text`` equals ``text[start:end]`` of the submitted text."""
+
+    text = fields.String(required=True, metadata={"description": "Equals text[start:end]"})
+    start = fields.Integer(required=True, metadata={"description": START})
+    end = fields.Integer(required=True, metadata={"description": END})
+
+
+class QuoteSchema(Schema):
+    text = fields.String(
+        required=True,
+        metadata={
+            "description": "What is said: for a direct quote the words between the quote marks, for indirect "
+            "speech the reported clause; equals text[start:end]"
+        },
+    )
+    start = fields.Integer(required=True, metadata={"description": START})
+    end = fields.Integer(required=True, metadata={"description": END})
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(QUOTE_KINDS),
+        metadata={
+            "description": '"direct": words in quote marks; "indirect": reported speech introduced by a cue '
+            'word ("volgens", "zei dat")'
+        },
+    )
+    cue = fields.Nested(
+        TextSpanSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": 'The word(s) that mark the speech ("aldus", "zei", "volgens", a colon), or null'},
+    )
+    speaker = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "Id of the actor who says it (an id of this result's actors), or null when the "
+            "speaker is not an actor (an unnamed source) or is not found"
+        },
+    )
+    speaker_text = fields.Nested(
+        TextSpanSchema,
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": 'The words that name the speaker here (a name, "hij", "een woordvoerder"), or null '
+            "when the text names no speaker"
+        },
+    )
+
+
+class ActorQuoteSchema(QuoteSchema):
+    """A quote under the actor who says it: the speaker is that actor, so it is not repeated."""
+
+    class Meta:
+        exclude = ("speaker",)
 
 
 class ScoresSchema(Schema):
-    positive = fields.Float(required=True)
-    negative = fields.Float(required=True)
-    neutral = fields.Float(required=True)
+    positive = Score(required=True)
+    negative = Score(required=True)
+    neutral = Score(required=True)
 
 
 class EvidenceSchema(Schema):
@@ -48,9 +137,9 @@ class EvidenceSchema(Schema):
 class ActorStanceSchema(Schema):
     topic = fields.String(required=True)
     position = fields.String(required=True, validate=validate.OneOf(POSITIONS))
-    confidence = fields.Float(required=True, metadata={"description": "Score of the reported position"})
+    confidence = Score(required=True, metadata={"description": "Score of the reported position"})
     scores = fields.Nested(ScoresSchema, required=True)
-    relevance = fields.Float(required=True, metadata={"description": "How surely the evidence is on topic"})
+    relevance = Score(required=True, metadata={"description": "How surely the evidence is on topic"})
     evidence = fields.Nested(EvidenceSchema, required=True)
     mentions = fields.Integer(required=True, metadata={"description": "On-topic mentions that were pooled"})
 
@@ -59,8 +148,17 @@ class ActorSchema(Schema):
     id = fields.String(required=True, metadata={"description": "Stable within the document: type + name"})
     name = fields.String(required=True, metadata={"description": "Canonical (longest) name"})
     type = fields.String(required=True, validate=validate.OneOf(ENTITY_TYPES))
-    salience = fields.Float(required=True, metadata={"description": "Share of all actor mentions, 0..1"})
-    mentions = fields.List(fields.Nested(MentionSchema), required=True)
+    salience = Score(required=True, metadata={"description": "Share of all actor mentions, 0..1"})
+    mentions = fields.List(
+        fields.Nested(MentionSchema),
+        required=True,
+        metadata={"description": "Every reference to the actor (names, pronouns, descriptions), in text order"},
+    )
+    quotes = fields.List(
+        fields.Nested(ActorQuoteSchema),
+        required=True,
+        metadata={"description": "What this actor says: the document's quotes attributed to it (without speaker)"},
+    )
     stances = fields.List(fields.Nested(ActorStanceSchema), required=True)
 
 
@@ -71,6 +169,11 @@ class AnalysisSchema(Schema):
     models = fields.Nested(ModelsUsedSchema, required=True)
     entities = fields.List(fields.Nested(EntitySchema), required=True)
     actors = fields.List(fields.Nested(ActorSchema), required=True)
+    quotes = fields.List(
+        fields.Nested(QuoteSchema),
+        required=True,
+        metadata={"description": "Every quote and piece of reported speech in the text, in text order"},
+    )
 
 
 class BatchResponseSchema(Schema):
@@ -81,7 +184,7 @@ class TopicStanceSchema(Schema):
     topic = fields.String(required=True)
     position = fields.String(required=True, validate=validate.OneOf(POSITIONS))
     scores = fields.Nested(ScoresSchema, required=True)
-    relevance = fields.Float(required=True)
+    relevance = Score(required=True)
     relevant = fields.Boolean(required=True, metadata={"description": "Relevance passed the model's gate"})
 
 

@@ -1,38 +1,59 @@
-"""Grouping entity mentions into actors ("Donald Trump" = "Trump" = "Trumps"), and their salience.
+"""Grouping mentions into actors ("Donald Trump" = "Trump" = "Trumps" = "hij" = "de Amerikaanse president"),
+and their salience.
 
-Rules, in order of evidence:
-- A multi-word person name founds an actor. A shorter mention joins it when its words are the end of that
-  name ("Trump", "Van der Bellen"), case-insensitively, after removing a possessive ("Trumps", "Trump's");
-  a lone first name joins the one full name that starts with it ("Ivanka").
-- A surname shared by two founded names ("Donald Trump", "Ivanka Trump") is ambiguous: a bare "Trump" then
-  joins neither and stays an actor of its own rather than merging different people without evidence.
-- Organisations and locations group by their normalised full text (with the same possessive rule).
+Names group first, across the tagger's types, because the tagger types each mention alone ("Poetin" PER in
+one sentence, ORG in the next) while the words of a name say who it is. Rules, in order of evidence:
+
+- A longer name founds an actor. A shorter mention joins the actor named exactly like it (ignoring case and
+  accents: "Guaido" = "Guaidó"); else, after removing a genitive or possessive ("Trumps", "Poetins",
+  "Rutte's", "Wilders'"), the actor named exactly like that; else, if the actor was founded by a person name
+  (PER), the one whose name ends with its words ("Trump", "Van der Bellen") or, for a single word, the one
+  whose name starts with it ("Ivanka"). A surname shared by two founded names ("Donald Trump", "Ivanka
+  Trump") is ambiguous: a bare "Trump" then joins neither.
+- Joining a person by part of the name works whatever type the tagger gave that one mention, unless the tagger
+  was confident (``CONFIDENT``) of another type: "Washington" LOC at 0.99 is the city, not George Washington.
+- An actor's type is the confidence-weighted vote of its name mentions' types, so one mistyped mention does
+  not make a second actor or change the actor's type.
+
+Then ``service.coref`` adds the pronouns ("hij", "zijn") and descriptions ("de Russische president") that the
+article lets it resolve; every mention carries its kind (name, pronoun, nominal).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
+from service.coref import resolve_references
+from service.entities import CONFIDENT
 from service.models.ner import Entity
+from service.results import Mention, MentionKind
+from service.text import Sentence
 
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’|s)$")
+
+# How much one mention of each kind adds to an actor's salience. A name is the article naming the actor; a
+# description ("de premier") refers to it as surely but is a resolver's reading; a pronoun is the weakest and
+# most frequent evidence, so many "hij"s must not outweigh the names of another actor.
+SALIENCE_WEIGHTS: dict[MentionKind, float] = {"name": 1.0, "nominal": 0.75, "pronoun": 0.5}
 
 
 @dataclass
 class Actor:
-    """One real-world actor and every mention of it in the document."""
+    """One real-world actor and every mention of it in the document (sorted by start)."""
 
     type: str
-    mentions: list[Entity] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
     key: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
-        """The longest mention (most words, then most frequent, then first) is the canonical name."""
+        """The longest name mention (most words, then most frequent, then first) is the canonical name."""
         counts: dict[str, int] = {}
         for mention in self.mentions:
-            counts[mention.text] = counts.get(mention.text, 0) + 1
+            if mention.kind == "name":
+                counts[mention.text] = counts.get(mention.text, 0) + 1
         return max(counts, key=lambda text: (len(text.split()), counts[text], -self._first(text)))
 
     def _first(self, text: str) -> int:
@@ -44,8 +65,49 @@ class Actor:
         return f"{self.type.lower()}:{slug}"
 
 
+@dataclass
+class _Group:
+    """Name mentions being grouped: the founding mention's type decides whether partial names may join."""
+
+    founder_type: str
+    key: tuple[str, ...]
+    entities: list[Entity] = field(default_factory=list)
+
+    def voted_type(self) -> str:
+        votes: dict[str, float] = {}
+        for entity in self.entities:
+            votes[entity.type] = votes.get(entity.type, 0.0) + entity.confidence
+        return max(votes, key=lambda kind: (votes[kind], kind == self.founder_type))
+
+
+def group_actors(entities: list[Entity], actor_types: set[str], text: str, sentences: list[Sentence]) -> list[Actor]:
+    """Group ``entities`` into actors, resolve pronouns and descriptions to them, and keep the actors whose
+    voted type is in ``actor_types``, ordered by first mention.
+
+    Resolution sees every named actor (also of the types the caller does not want), so that an actor's
+    mentions do not depend on which other types the caller asked for.
+    """
+    actors = [
+        Actor(group.voted_type(), [_name_mention(e) for e in sorted(group.entities, key=lambda e: e.start)], group.key)
+        for group in _group_names(entities)
+    ]
+    for index, mention in resolve_references(actors, text, sentences):
+        actors[index].mentions.append(mention)
+    wanted = [actor for actor in actors if actor.type in actor_types]
+    for actor in wanted:
+        actor.mentions.sort(key=lambda m: (m.start, m.end))
+    wanted.sort(key=lambda actor: actor.mentions[0].start)
+    return wanted
+
+
+def _name_mention(entity: Entity) -> Mention:
+    return Mention(entity.text, entity.start, entity.end, entity.sentence, entity.confidence, kind="name")
+
+
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(re.findall(r"\w+(?:[-'’]\w+)*", text.casefold()))
+    """The words of a name, case- and accent-folded: "Guaidó" and "Guaido" are one person in one article."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+    return tuple(re.findall(r"\w+(?:[-'’]\w+)*", folded))
 
 
 def _strip_possessive(words: tuple[str, ...]) -> tuple[str, ...]:
@@ -54,70 +116,69 @@ def _strip_possessive(words: tuple[str, ...]) -> tuple[str, ...]:
     return (*words[:-1], _POSSESSIVE.sub("", words[-1]))
 
 
-def group_actors(entities: list[Entity], actor_types: set[str]) -> list[Actor]:
-    """Group the entities of ``actor_types`` into actors, ordered by first mention."""
-    actors: list[Actor] = []
-    for entity_type in sorted(actor_types):
-        mentions = [e for e in entities if e.type == entity_type]
-        group = _group_people if entity_type == "PER" else _group_by_name
-        actors.extend(group(mentions, entity_type))
-    actors.sort(key=lambda actor: min(m.start for m in actor.mentions))
-    return actors
+class _Groups:
+    """The groups founded so far, indexed by name, by every ending of a person's name ("trump",
+    "van der bellen") and by a person's first name, so each mention finds its group in constant time."""
+
+    def __init__(self) -> None:
+        self.all: list[_Group] = []
+        self.by_key: dict[tuple[str, ...], _Group] = {}
+        self.people_by_ending: dict[tuple[str, ...], list[_Group]] = {}
+        self.people_by_first_name: dict[str, list[_Group]] = {}
+
+    def found(self, entity: Entity, words: tuple[str, ...]) -> None:
+        group = _Group(entity.type, words, [entity])
+        self.all.append(group)
+        self.by_key.setdefault(words, group)
+        if entity.type == "PER" and len(words) > 1:
+            for cut in range(1, len(words)):
+                self.people_by_ending.setdefault(words[cut:], []).append(group)
+            self.people_by_first_name.setdefault(words[0], []).append(group)
+
+    def find(self, words: tuple[str, ...], entity: Entity) -> _Group | None:
+        """The group named exactly ``words`` (or its form without possessive); else a person found by part
+        of the name (see the module docstring); else None."""
+        for candidate in (words, _strip_possessive(words)):
+            if candidate in self.by_key:
+                return self.by_key[candidate]
+        if entity.type != "PER" and entity.confidence >= CONFIDENT:
+            return None
+        return self._person_by_part(words) or self._person_by_part(_strip_possessive(words))
+
+    def _person_by_part(self, words: tuple[str, ...]) -> _Group | None:
+        """The only person whose name ends with ``words`` ("Trump"); else, for a single word, the only one
+        whose name starts with it ("Ivanka"); else None (no match, or ambiguous)."""
+        endings = self.people_by_ending.get(words, [])
+        if endings:
+            return endings[0] if len(endings) == 1 else None
+        first_names = self.people_by_first_name.get(words[0], []) if len(words) == 1 else []
+        return first_names[0] if len(first_names) == 1 else None
 
 
-def _group_by_name(mentions: list[Entity], entity_type: str) -> list[Actor]:
-    """Group by normalised text; a possessive form joins its plain form when that occurs too."""
-    by_key: dict[tuple[str, ...], list[Entity]] = {}
-    for mention in mentions:
-        by_key.setdefault(_words(mention.text), []).append(mention)
-    merged: dict[tuple[str, ...], list[Entity]] = {}
-    for key, group in by_key.items():
-        plain = _strip_possessive(key)
-        merged.setdefault(plain if plain != key and plain in by_key else key, []).extend(group)
-    return [Actor(entity_type, sorted(group, key=lambda m: m.start), key) for key, group in merged.items()]
+def _group_names(entities: list[Entity]) -> list[_Group]:
+    """Longer names first, and within a length plain forms before possible possessives, so that every
+    mention meets the names it could belong to."""
 
+    def order(entity: Entity) -> tuple[int, bool, int]:
+        words = _words(entity.text)
+        return (-len(words), _strip_possessive(words) != words, entity.start)
 
-def _group_people(mentions: list[Entity], entity_type: str) -> list[Actor]:
-    """Full names found actors; shorter mentions join the one full name that ends with them.
-
-    Longer names go first, and within a length plain forms before possible possessives, so that every
-    mention meets the names it could belong to.
-    """
-
-    def order(mention: Entity) -> tuple[int, bool, int]:
-        words = _words(mention.text)
-        return (-len(words), _strip_possessive(words) != words, mention.start)
-
-    founded: list[Actor] = []
-    for mention in sorted(mentions, key=order):
-        words = _words(mention.text)
+    groups = _Groups()
+    for entity in sorted(entities, key=order):
+        words = _words(entity.text)
         if not words:
             continue
-        actor = _find_actor(founded, words) or _find_actor(founded, _strip_possessive(words))
-        if actor is None:
-            founded.append(Actor(entity_type, [mention], key=words))
+        group = groups.find(words, entity)
+        if group is None:
+            groups.found(entity, words)
         else:
-            actor.mentions.append(mention)
-    for actor in founded:
-        actor.mentions.sort(key=lambda m: m.start)
-    return founded
-
-
-def _find_actor(actors: list[Actor], words: tuple[str, ...]) -> Actor | None:
-    """The actor named exactly ``words``; else the only one whose name ends with them ("Trump"); else, for
-    a single word, the only one whose name starts with it ("Ivanka"); else None."""
-    for actor in actors:
-        if actor.key == words:
-            return actor
-    longer = [actor for actor in actors if len(words) < len(actor.key)]
-    endings = [actor for actor in longer if actor.key[-len(words) :] == words]
-    if endings:
-        return endings[0] if len(endings) == 1 else None
-    first_names = [actor for actor in longer if len(words) == 1 and actor.key[0] == words[0]]
-    return first_names[0] if len(first_names) == 1 else None
+            group.entities.append(entity)
+    return groups.all
 
 
 def salience(actors: list[Actor]) -> dict[int, float]:
-    """Each actor's share of all actor mentions, so saliences of one document sum to 1."""
-    total = sum(len(actor.mentions) for actor in actors)
-    return {index: round(len(actor.mentions) / total, 4) for index, actor in enumerate(actors)} if total else {}
+    """Each actor's share of the document's weighted actor mentions (``SALIENCE_WEIGHTS`` per kind), so the
+    saliences of one document sum to 1. Unrounded: the response rounds every score in one place."""
+    weights = [sum(SALIENCE_WEIGHTS[m.kind] for m in actor.mentions) for actor in actors]
+    total = sum(weights)
+    return {index: weight / total for index, weight in enumerate(weights)} if total else {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hmac
 
 from apispec import BasePlugin
-from flask import request
+from flask import Flask, current_app, request
 from werkzeug.exceptions import Unauthorized
 
 PROTECTED_PREFIX = "/v1/"
@@ -34,8 +34,14 @@ def is_valid(key: str, keys: tuple[str, ...]) -> bool:
     return bool(key) and any(matches)
 
 
-def require_key(keys: tuple[str, ...]) -> None:
+def init_app(app: Flask) -> None:
+    """Check the key of every request; the hook does nothing while ``API_KEYS`` is unset."""
+    app.before_request(require_key)
+
+
+def require_key() -> None:
     """Raise 401 for a protected path without a valid key; do nothing when keys are off or the path is open."""
+    keys = current_app.config["SETTINGS"].api_keys
     if not keys or not request.path.startswith(PROTECTED_PREFIX):
         return
     if not is_valid(presented_key(), keys):

@@ -1,4 +1,9 @@
-"""problem+json (RFC 7807) for every error: the only place that shapes an error body."""
+"""problem+json (RFC 7807) for every error: the only place that shapes an error body.
+
+That covers the app's own errors, flask-smorest's (``ProblemApi``) and the few that gunicorn answers before the
+app sees a request (a malformed request line, a header line over gunicorn's limits), which gunicorn.conf.py's
+worker writes with :func:`problem_body`.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import logging
 from http import HTTPStatus
 
 from flask import Flask, Response, g, request
+from flask_smorest import Api
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from schemas.problem import ProblemSchema
@@ -18,23 +24,44 @@ log = logging.getLogger("service.errors")
 _schema = ProblemSchema()
 
 
-def problem_response(
-    status: int, detail: str | None = None, errors: dict | None = None, headers: dict | None = None
-) -> Response:
-    """Build a problem+json response dumped through ``ProblemSchema``."""
-    body = {
-        "type": f"{PROBLEM_BASE}{status}",
-        "title": HTTPStatus(status).phrase,
-        "status": status,
-        "instance": request.path,
-        "request_id": g.get("request_id", ""),
-    }
+class ProblemApi(Api):
+    """flask-smorest Api whose errors (and their OpenAPI description) are problem+json."""
+
+    ERROR_SCHEMA = ProblemSchema
+    DEFAULT_RESPONSE_CONTENT_TYPE = "application/json"
+
+    def handle_http_exception(self, error):
+        return handle_http_exception(error)
+
+    def _register_responses(self):
+        self.DEFAULT_RESPONSE_CONTENT_TYPE = PROBLEM_MIME
+        super()._register_responses()
+        self.DEFAULT_RESPONSE_CONTENT_TYPE = "application/json"
+
+
+def problem_body(
+    status: int, detail: str | None, instance: str | None, request_id: str, errors: dict | None = None
+) -> str:
+    """The problem+json text, dumped through ``ProblemSchema``; ``instance`` is None when no path was read.
+
+    ASCII-escaped: a field name the client sent may hold a lone surrogate, which UTF-8 cannot encode."""
+    body: dict = {"type": f"{PROBLEM_BASE}{status}", "title": HTTPStatus(status).phrase, "status": status}
+    if instance is not None:
+        body["instance"] = instance
+    body["request_id"] = request_id
     if detail:
         body["detail"] = detail
     if errors:
         body["errors"] = errors
-    # ASCII-escaped: a field name the client sent may hold a lone surrogate, which UTF-8 cannot encode.
-    response = Response(json.dumps(_schema.dump(body)), status=status, mimetype=PROBLEM_MIME)
+    return json.dumps(_schema.dump(body))
+
+
+def problem_response(
+    status: int, detail: str | None = None, errors: dict | None = None, headers: dict | None = None
+) -> Response:
+    """A problem+json response for the current request."""
+    text = problem_body(status, detail, request.path, g.get("request_id", ""), errors)
+    response = Response(text, status=status, mimetype=PROBLEM_MIME)
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 
+from flask import Flask, Response, request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -15,6 +16,8 @@ from prometheus_client import (
     multiprocess,
 )
 
+from service import requests
+
 REQUESTS = Counter("http_requests_total", "HTTP requests answered", ["method", "endpoint", "status"])
 LATENCY = Histogram(
     "http_request_duration_seconds",
@@ -24,6 +27,18 @@ LATENCY = Histogram(
 )
 DOCUMENTS = Counter("documents_analyzed_total", "Documents analysed (single and batch)")
 CHARACTERS = Counter("characters_analyzed_total", "Characters of text analysed")
+
+
+def init_app(app: Flask) -> None:
+    """Count and time every answered request, refusals included."""
+    app.after_request(observe_request)
+
+
+def observe_request(response: Response) -> Response:
+    endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+    REQUESTS.labels(request.method, endpoint, str(response.status_code)).inc()
+    LATENCY.labels(endpoint).observe(requests.elapsed())
+    return response
 
 
 def exposition() -> tuple[bytes, str]:

@@ -1,46 +1,47 @@
-"""The analysis pipeline: text -> sentences -> entities -> actors -> stances. Knows no HTTP.
+"""The analysis pipeline: text -> sentences -> entities (tagged, then repaired with the whole document) ->
+actors -> quotes and stances. Knows no HTTP.
 
 All sentences of all documents of a request go to the tagger in one call, and all actor windows to the
-stance model in one call, so a batch request costs far less than the same documents one by one.
+stance model in one call, so a batch request costs far less than the same documents one by one. The
+results are typed (``service.results``); the response schemas turn them into JSON, and round every score
+there, once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from service.actors import Actor, group_actors, salience
+from service.documents import Document
+from service.entities import refine_entities
 from service.models.ner import Entity, NerModel
-from service.models.stance import StanceModel, TopicStance, stance_window
+from service.models.stance import StanceModel, TopicStance
+from service.models.stance_features import stance_window
+from service.quotes import find_quotes
+from service.results import (
+    ActorResult,
+    DocumentResult,
+    Mention,
+    ModelInfo,
+    ModelsUsed,
+    Quote,
+    Span,
+    Stance,
+    TargetedStanceResult,
+)
 from service.text import Sentence, split_sentences
 
 POSITIONS = ("positive", "negative", "neutral")
-SCORE_DIGITS = 4  # every score a response shows is rounded here, once
 
 
 @dataclass(frozen=True)
-class Options:
-    actor_types: frozenset[str] = frozenset({"PER", "ORG"})
-    min_confidence: float = 0.0
-    stances: bool = True
-
-
-@dataclass(frozen=True)
-class Document:
-    text: str
-    options: Options = Options()
-    id: str | None = None
-    title: str | None = None
-    published_at: object = None
-
-
-@dataclass(frozen=True)
-class _Mention:
+class _StanceInput:
     """An actor mention waiting for its stance: where it is, and the window the model reads."""
 
     document: int
     actor: int
-    entity: Entity
+    mention: Mention
     window: str
 
 
@@ -51,141 +52,158 @@ class Pipeline:
         self.ner = ner
         self.stance_model = stance
 
-    def model_info(self) -> dict:
-        return {
-            "ner": {"id": self.ner.model_id, "version": self.ner.version},
-            "stance": {"id": self.stance_model.model_id, "version": self.stance_model.version},
-        }
+    def models_used(self) -> ModelsUsed:
+        return ModelsUsed(
+            ner=ModelInfo(self.ner.model_id, self.ner.version),
+            stance=ModelInfo(self.stance_model.model_id, self.stance_model.version),
+        )
 
-    def analyze(self, documents: Sequence[Document]) -> list[dict]:
+    def model_info(self) -> dict:
+        """The same as plain data, for log lines and ``/v1/info``."""
+        return asdict(self.models_used())
+
+    def analyze(self, documents: Sequence[Document]) -> list[DocumentResult]:
         """Analyse ``documents`` together; results come back in input order."""
         sentences = [split_sentences(doc.text) for doc in documents]
         tagged = self.ner.tag([(doc.text, sents) for doc, sents in zip(documents, sentences)])
         entities = [
-            [e for e in found if e.confidence >= doc.options.min_confidence] for doc, found in zip(documents, tagged)
+            [e for e in refine_entities(found, doc.text, sents) if e.confidence >= doc.options.min_confidence]
+            for doc, found, sents in zip(documents, tagged, sentences)
         ]
-        actors = [group_actors(found, set(doc.options.actor_types)) for doc, found in zip(documents, entities)]
+        actors = [
+            group_actors(found, set(doc.options.actor_types), doc.text, sents)
+            for doc, found, sents in zip(documents, entities, sentences)
+        ]
+        quotes = [_quotes(doc, sents, found) for doc, sents, found in zip(documents, sentences, actors)]
         stances = self._actor_stances(documents, sentences, actors)
+        models = self.models_used()
         return [
-            self._result(doc, entities[i], actors[i], stances.get(i, {}), sentences[i])
+            _result(doc, models, entities[i], actors[i], stances.get(i, {}), quotes[i])
             for i, doc in enumerate(documents)
         ]
 
     def _actor_stances(
-        self, documents: Sequence[Document], sentences: list[list[Sentence]], actors: list[list[Actor]]
-    ) -> dict[int, dict[int, list[dict]]]:
-        """Stances per document and actor, from one stance-model call over every mention window."""
-        mentions = [
-            _Mention(d, a, m, stance_window(doc.text, sentences[d], m.sentence, m.start, m.end))
+        self,
+        documents: Sequence[Document],
+        sentences: list[list[Sentence]],
+        actors: list[list[Actor]],
+    ) -> dict[int, dict[int, list[Stance]]]:
+        """Stances per document and actor, from one stance-model call over every name mention's window.
+
+        Only names feed the windows, as before pronouns and descriptions joined the actors: the stance model
+        was trained on windows around names, and whether windows around the other kinds help is not measured.
+        """
+        inputs = [
+            _StanceInput(d, a, m, stance_window(doc.text, sentences[d], m.sentence, m.start, m.end))
             for d, doc in enumerate(documents)
             if doc.options.stances
             for a, actor in enumerate(actors[d])
             for m in actor.mentions
+            if m.kind == "name"
         ]
-        if not mentions:
+        if not inputs:
             return {}
-        predictions = self.stance_model.predict_relevant([m.window for m in mentions])
-        pooled: dict[int, dict[int, list[tuple[_Mention, list[TopicStance]]]]] = {}
-        for mention, prediction in zip(mentions, predictions):
-            pooled.setdefault(mention.document, {}).setdefault(mention.actor, []).append((mention, prediction))
+        predictions = self.stance_model.predict_relevant([item.window for item in inputs])
+        pooled: dict[int, dict[int, list[tuple[_StanceInput, list[TopicStance]]]]] = {}
+        for item, prediction in zip(inputs, predictions):
+            pooled.setdefault(item.document, {}).setdefault(item.actor, []).append((item, prediction))
         return {
             d: {a: aggregate_stances(items, documents[d].text, sentences[d]) for a, items in by_actor.items()}
             for d, by_actor in pooled.items()
         }
 
-    def _result(
-        self, doc: Document, entities: list[Entity], actors: list[Actor], stances: dict, sentences: list[Sentence]
-    ) -> dict:
-        weights = salience(actors)
-        return {
-            "id": doc.id,
-            "title": doc.title,
-            "published_at": doc.published_at,
-            "models": self.model_info(),
-            "entities": [_entity_dict(e) for e in entities],
-            "actors": [
-                {
-                    "id": actor.id,
-                    "name": actor.name,
-                    "type": actor.type,
-                    "salience": weights[i],
-                    "mentions": [{**_entity_dict(m), "sentence": m.sentence} for m in actor.mentions],
-                    "stances": stances.get(i, []),
-                }
-                for i, actor in enumerate(actors)
-            ],
-        }
-
-    def stance(self, text: str, start: int, end: int, topics: Sequence[str] | None) -> dict:
+    def stance(self, text: str, start: int, end: int, topics: Sequence[str] | None) -> TargetedStanceResult:
         """Stance of the actor at ``text[start:end]`` (a span the caller chose) on ``topics``."""
         sentences = split_sentences(text)
         index = _sentence_index(sentences, start, end)
         window = stance_window(text, sentences, index, start, end)
         prediction = self.stance_model.predict([window], topics)[0]
-        return {
-            "actor": {"start": start, "end": end},
-            "text": text[start:end],
-            "window": window,
-            "model": {"id": self.stance_model.model_id, "version": self.stance_model.version},
-            "stances": [
-                {
-                    "topic": s.topic,
-                    "position": s.position,
-                    "scores": _rounded(s.scores),
-                    "relevance": round(s.relevance, SCORE_DIGITS),
-                    "relevant": s.relevant,
-                }
-                for s in prediction
-            ],
-        }
+        return TargetedStanceResult(
+            actor=Span(text[start:end], start, end),
+            window=window,
+            model=self.models_used().stance,
+            stances=tuple(prediction),
+        )
+
+
+def _quotes(doc: Document, sentences: list[Sentence], actors: list[Actor]) -> list[Quote]:
+    """The document's quotes, speakers resolved through every mention (of any kind) of its actors."""
+    mentions = []
+    for actor in actors:
+        actor_id = actor.id  # derived from the mentions on every access: read once per actor
+        mentions.extend((m.start, m.end, actor_id) for m in actor.mentions)
+    return find_quotes(doc.text, sentences, mentions)
+
+
+def _result(
+    doc: Document,
+    models: ModelsUsed,
+    entities: list[Entity],
+    actors: list[Actor],
+    stances: dict[int, list[Stance]],
+    quotes: list[Quote],
+) -> DocumentResult:
+    weights = salience(actors)
+    said_by: dict[str, list[Quote]] = {}
+    for quote in quotes:
+        if quote.speaker is not None:
+            said_by.setdefault(quote.speaker, []).append(quote)
+    return DocumentResult(
+        id=doc.id,
+        title=doc.title,
+        published_at=doc.published_at,
+        models=models,
+        entities=tuple(entities),
+        actors=tuple(_actor_result(actor, weights[i], said_by, stances.get(i, [])) for i, actor in enumerate(actors)),
+        quotes=tuple(quotes),
+    )
+
+
+def _actor_result(actor: Actor, weight: float, said_by: dict[str, list[Quote]], stances: list[Stance]) -> ActorResult:
+    actor_id = actor.id  # derived from the mentions on every access: read once
+    return ActorResult(
+        id=actor_id,
+        name=actor.name,
+        type=actor.type,
+        salience=weight,
+        mentions=tuple(actor.mentions),
+        quotes=tuple(said_by.get(actor_id, ())),
+        stances=tuple(stances),
+    )
 
 
 def aggregate_stances(
-    items: list[tuple[_Mention, list[TopicStance]]], text: str, sentences: list[Sentence]
-) -> list[dict]:
-    """One stance per topic from the actor's on-topic mentions.
+    items: list[tuple[_StanceInput, list[TopicStance]]], text: str, sentences: list[Sentence]
+) -> list[Stance]:
+    """One stance per topic from the actor's on-topic mentions, most relevant first.
 
     Scores are averaged over the mentions the relevance gate passed; the reported position is the argmax
     of the average, and the evidence is the passed mention that supports that position most strongly.
     Topics no mention is about are left out: silence, not a guessed neutral.
     """
-    by_topic: dict[str, list[tuple[_Mention, TopicStance]]] = {}
-    for mention, prediction in items:
+    by_topic: dict[str, list[tuple[_StanceInput, TopicStance]]] = {}
+    for item, prediction in items:
         for topic_stance in prediction:
             if topic_stance.relevant:
-                by_topic.setdefault(topic_stance.topic, []).append((mention, topic_stance))
+                by_topic.setdefault(topic_stance.topic, []).append((item, topic_stance))
     stances = []
     for topic, passed in by_topic.items():
         mean = {p: sum(ts.scores[p] for _, ts in passed) / len(passed) for p in POSITIONS}
         position = max(POSITIONS, key=mean.get)
-        best_mention, _ = max(passed, key=lambda pair: pair[1].scores[position] * pair[1].relevance)
-        sentence = sentences[best_mention.entity.sentence]
+        best, _ = max(passed, key=lambda pair: pair[1].scores[position] * pair[1].relevance)
+        sentence = sentences[best.mention.sentence]
         stances.append(
-            {
-                "topic": topic,
-                "position": position,
-                "confidence": round(mean[position], SCORE_DIGITS),
-                "scores": _rounded(mean),
-                "relevance": round(max(ts.relevance for _, ts in passed), SCORE_DIGITS),
-                "evidence": {"text": text[sentence.start : sentence.end], "start": sentence.start, "end": sentence.end},
-                "mentions": len(passed),
-            }
+            Stance(
+                topic=topic,
+                position=position,
+                confidence=mean[position],
+                scores=mean,
+                relevance=max(ts.relevance for _, ts in passed),
+                evidence=Span(text[sentence.start : sentence.end], sentence.start, sentence.end),
+                mentions=len(passed),
+            )
         )
-    return sorted(stances, key=lambda s: -s["relevance"])
-
-
-def _rounded(scores: dict[str, float]) -> dict[str, float]:
-    return {position: round(value, SCORE_DIGITS) for position, value in scores.items()}
-
-
-def _entity_dict(entity: Entity) -> dict:
-    return {
-        "text": entity.text,
-        "type": entity.type,
-        "start": entity.start,
-        "end": entity.end,
-        "confidence": entity.confidence,
-    }
+    return sorted(stances, key=lambda s: -s.relevance)
 
 
 def _sentence_index(sentences: list[Sentence], start: int, end: int) -> int:

@@ -1,4 +1,4 @@
-"""Model loading state of one worker process: loading -> ready | failed.
+"""Model loading of one worker process: ``build_pipeline`` and its state, loading -> ready | failed.
 
 Models load in a background thread right after the worker starts (after gunicorn's fork: torch state must
 not cross a fork), so ``/healthz`` answers at once and ``/readyz`` says 503 until the pipeline is ready.
@@ -10,10 +10,24 @@ import logging
 import threading
 from collections.abc import Callable
 
+from service.config import Settings
 from service.models.loading import ModelLoadError
+from service.models.ner import load_ner_model
+from service.models.stance import load_stance_model
 from service.pipeline import Pipeline
 
 log = logging.getLogger("service.models")
+
+
+def build_pipeline(settings: Settings) -> Pipeline:
+    """Load both models (the slow part of a worker's start) and the pipeline around them; a model that
+    cannot be loaded raises a ModelLoadError naming its setting."""
+    import torch  # imported here: only a worker that loads models pays for it
+
+    torch.set_num_threads(settings.torch_threads)
+    ner = load_ner_model(settings.ner_model, batch_size=settings.ner_batch_size)
+    stance = load_stance_model(settings.stance_model)
+    return Pipeline(ner, stance)
 
 
 class ModelState:

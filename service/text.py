@@ -10,11 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Words keep inner hyphens and apostrophes ("PVV-stemmers", "z'n"), numbers keep their separators
-# ("1.200,50"); every other non-space character is a token of its own, so ",," becomes two "," tokens,
-# exactly as in the CoNLL-2002 training data.
-_TOKEN_PATTERN = re.compile(r"\d+(?:[.,:]\d+)*|\w+(?:[-'’]\w+)*|[^\w\s]", re.UNICODE)
-
 # Words after which a full stop does not end a sentence.
 _ABBREVIATIONS = frozenset(
     [
@@ -73,9 +68,35 @@ _ABBREVIATIONS = frozenset(
         "z.g.a.n",
     ]
 )
+_ABBREVIATION_WORDS = "|".join(sorted((a for a in _ABBREVIATIONS if "." not in a), key=len, reverse=True))
+
+# Words keep inner hyphens and apostrophes ("PVV-stemmers", "z'n"), numbers keep their separators
+# ("1.200,50"); every other non-space character is a token of its own, so ",," becomes two "," tokens,
+# exactly as in the CoNLL-2002 training data. That data also keeps the full stop of an abbreviation or
+# initial in its token ("St.", "dr.", "J.", "o.a.") and a number's hyphenated word ("39-jarige"), so the
+# tagger reads "St. Petersburg" as it learned it: dotted letter runs ("o.a.", "J.P.", "z.g."), listed
+# abbreviations with their stops ("prof.dr."), and a capital initial before the next word.
+_TOKEN_PATTERN = re.compile(
+    r"\d+(?:[.,:]\d+)*(?:-\w+)*"
+    r"|(?:[^\W\d_]\.){2,}"
+    rf"|\b(?![A-Z]{{2,}}\.)(?:(?i:{_ABBREVIATION_WORDS})\.)+(?![^\W\d_])"
+    r"|[A-ZÀ-ÖØ-Þ]\.(?=\s+\w)"
+    r"|\w+(?:[-'’]\w+)*"
+    r"|[^\w\s]",
+    re.UNICODE,
+)
+# Longest word the full-stop rule looks back at: no abbreviation or initials run is longer, and the cap keeps
+# the look-back (and so the splitter) linear even in a text without spaces.
+_MAX_ABBREVIATION_CHARS = 24
+# A dotted run of single letters ("o.a", "z.g", "J.P", "prof.dr" ends in "dr"): an abbreviation or initials.
+_DOTTED_LETTERS = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")
 _NON_SPACE = re.compile(r"\S")
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*")
+# A sentence ends at final punctuation (with closing quotes/brackets), or at a single line break after a
+# line that ends in a letter, digit or closing quote: a heading or pull-quote attribution ("Donald Trump")
+# on its own line is not glued to the sentence under it.
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]»]*|(?<=[\w\"'”’)\]»])[ \t]*\r?\n")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\r\n\s*\r\n")
+_OPENING_QUOTES = ('"', "'", "„", "“", "‘", "«", ",,")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,11 +123,13 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
 
 
 def _ends_sentence(text: str, stop_start: int, stop_end: int) -> bool:
-    """Whether the punctuation at ``text[stop_start:stop_end]`` ends a sentence.
+    """Whether the punctuation (or line break) at ``text[stop_start:stop_end]`` ends a sentence.
 
-    Looks only at the characters next to the stop (never rescans the text), so splitting stays linear in
-    the text length.
+    Looks only at the characters next to the stop and at most ``_MAX_ABBREVIATION_CHARS`` back (never
+    rescans the text), so splitting stays linear in the text length.
     """
+    if text[stop_end - 1] == "\n":
+        return _opens_sentence(text, stop_end)
     if stop_end < len(text) and not text[stop_end].isspace():
         return False
     following = _NON_SPACE.search(text, stop_end)
@@ -114,18 +137,49 @@ def _ends_sentence(text: str, stop_start: int, stop_end: int) -> bool:
         return False
     if text[stop_start] != ".":
         return True
-    word_start = stop_start
-    while word_start > 0 and not text[word_start - 1].isspace():
+    return not _is_abbreviation(_word_before(text, stop_start))
+
+
+def _opens_sentence(text: str, position: int) -> bool:
+    """Whether the next line (which starts at ``position``) can open a sentence: a capital, a digit or an
+    opening quote (",," included). A lower-case start is a hard-wrapped line of the same sentence."""
+    following = _NON_SPACE.search(text, position)
+    if following is None:
+        return False
+    first = following.group()
+    return first.isupper() or first.isdigit() or text.startswith(_OPENING_QUOTES, following.start())
+
+
+def _word_before(text: str, position: int) -> str:
+    """The word that ends at ``position``, without opening quotes or brackets; empty when it is longer than
+    any abbreviation (the look-back stops there)."""
+    word_start = position
+    limit = max(0, position - _MAX_ABBREVIATION_CHARS)
+    while word_start > limit and not text[word_start - 1].isspace():
         word_start -= 1
-    previous = text[word_start:stop_start].lower().lstrip("(\"'‘“")
-    if not previous:
-        return True
-    is_initial = len(previous) == 1 and previous.isalpha()
-    return previous not in _ABBREVIATIONS and not is_initial
+    if word_start > 0 and not text[word_start - 1].isspace():
+        return ""
+    return text[word_start:position].lstrip("(\"'‘“„")
+
+
+def _is_abbreviation(word: str) -> bool:
+    """A listed abbreviation ("st", "dr"), an initial ("j"), or a dotted letter run ("o.a", "j.p", "z.g")
+    whose last part is listed or a single letter ("prof.dr"). An empty word (a lone stop) is none, and so is
+    an acronym in capitals ("ING", "MIN"): a name, not "ing." or "min."."""
+    if not word or (len(word) > 1 and word.isupper() and word.isalpha()):
+        return False
+    word = word.lower()
+    last_part = word.rsplit(".", 1)[-1]
+    is_letter = len(last_part) == 1 and last_part.isalpha()
+    return (
+        word in _ABBREVIATIONS
+        or last_part in _ABBREVIATIONS
+        or (is_letter and (len(word) == 1 or _DOTTED_LETTERS.fullmatch(word) is not None))
+    )
 
 
 def _sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of sentences: paragraph breaks and sentence-final punctuation split."""
+    """Character spans of sentences: paragraph breaks, sentence-final punctuation and heading lines split."""
     spans: list[tuple[int, int]] = []
     for block_start, block_end in _paragraph_spans(text):
         start = block_start

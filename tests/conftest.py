@@ -1,5 +1,6 @@
 """Shared fixtures: real Flair models (a tiny tagger trained here, the shipped compact models), the real
-Flask app, and a real gunicorn process."""
+Flask app, and a real gunicorn process (bench/server.py). Helpers that test modules import live in
+tests/helpers.py: a conftest module is pytest's to load, never imported by a test."""
 
 from __future__ import annotations
 
@@ -8,22 +9,22 @@ import os
 # No model hub here: make Flair/huggingface fail at once instead of retrying (set before they are imported).
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from service import create_app
-from service.config import PROJECT_ROOT, Settings
+from service.config import Settings
+from tests.helpers import SAMPLE_ARTICLE, SHIPPED_NER, SHIPPED_STANCE, tiny_model_server
 
-SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
-SAMPLE_ARTICLE = SHARED_DATA / "samples" / "helsinki-2018-07.txt"
-SHIPPED_NER = PROJECT_ROOT / "models" / "ner-nl-compact" / "model.pt"
-SHIPPED_STANCE = PROJECT_ROOT / "models" / "stance-nl-compact"
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that uses the session's gunicorn server is a ``server`` test even where its module forgot to say
+    so, so that ``make test-fast`` (``-m "not server ..."``) never starts gunicorn."""
+    for item in items:
+        if "gunicorn_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.server)
 
 
 @pytest.fixture(scope="session")
@@ -71,66 +72,9 @@ def client(app):
     return app.test_client()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class GunicornServer:
-    """A real gunicorn process serving ``service.wsgi:app`` on a free loopback port."""
-
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._log = log_path.open("w")
-        full_env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(self.port), **env}
-        full_env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "service.wsgi:app"],
-            cwd=PROJECT_ROOT,
-            env=full_env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-        self.log_path = log_path
-
-    def wait_ready(self, timeout: float = 120) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: {self.log_path.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.3)
-        raise TimeoutError(f"gunicorn not ready: {self.log_path.read_text()[-2000:]}")
-
-    def stop(self) -> int:
-        self.process.terminate()
-        try:
-            return self.process.wait(timeout=30)
-        finally:
-            self._log.close()
-
-
 @pytest.fixture(scope="session")
 def gunicorn_server(tiny_tagger_path, tmp_path_factory):
-    server = GunicornServer(
-        {
-            "NER_MODEL": str(tiny_tagger_path),
-            "STANCE_MODEL": str(SHIPPED_STANCE),
-            "MAX_BATCH_DOCS": "4",
-            "MAX_CONTENT_LENGTH": "64000",
-            "MAX_TEXT_CHARS": "5000",
-            "WEB_CONCURRENCY": "1",
-        },
-        tmp_path_factory.mktemp("gunicorn") / "server.log",
-    )
-    try:
-        server.wait_ready()
+    """One gunicorn server on the tiny tagger with the same small limits as ``app``, for the whole session."""
+    limits = {"MAX_BATCH_DOCS": "4", "MAX_CONTENT_LENGTH": "64000", "MAX_TEXT_CHARS": "5000"}
+    with tiny_model_server(tiny_tagger_path, tmp_path_factory.mktemp("gunicorn") / "server.log", **limits) as server:
         yield server
-    finally:
-        server.stop()

@@ -1,4 +1,5 @@
-"""The analysis endpoints. Schemas validate the body and dump the response; the pipeline does the work."""
+"""The analysis endpoints. Schemas validate the body (loading it as typed documents) and dump the pipeline's
+typed results; the pipeline does the work."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from service import metrics
 from service.admission import DeadlineExceeded, Overloaded
 from service.api import ready_pipeline
 from service.api.body import JsonBodyParser
-from service.pipeline import Document, Options
+from service.documents import Document
+from service.results import DocumentResult, TargetedStanceResult
 
 T = TypeVar("T")
 
@@ -38,17 +40,6 @@ def _response_name(status: int) -> str:
     return HTTPStatus(status).name
 
 
-def _document(payload: dict) -> Document:
-    options = payload["options"]
-    return Document(
-        text=payload["text"],
-        id=payload.get("id"),
-        title=payload.get("title"),
-        published_at=payload.get("published_at"),
-        options=Options(frozenset(options["actor_types"]), options["min_confidence"], options["stances"]),
-    )
-
-
 def _admitted(work: Callable[[], T]) -> T:
     """Run ``work`` within this worker's admission limits: 503 at once when full, 504 past REQUEST_TIMEOUT."""
     try:
@@ -69,10 +60,9 @@ def _count(documents: list[Document]) -> None:
 @blp.arguments(DocumentSchema)
 @blp.response(200, AnalysisSchema)
 @_documented_errors
-def analyze(payload: dict) -> dict:
-    """Analyse one article: entities, actors (mentions grouped) and each actor's stances."""
+def analyze(document: Document) -> DocumentResult:
+    """Analyse one article: entities, actors (all their mentions grouped), quotes and each actor's stances."""
     pipeline = ready_pipeline()
-    document = _document(payload)
     result = _admitted(lambda: pipeline.analyze([document])[0])
     _count([document])
     return result
@@ -85,7 +75,7 @@ def analyze(payload: dict) -> dict:
 def analyze_batch(payload: dict) -> dict:
     """Analyse up to MAX_BATCH_DOCS articles in one model pass; results in input order."""
     pipeline = ready_pipeline()
-    documents = [_document(item) for item in payload["documents"]]
+    documents: list[Document] = payload["documents"]
     results = _admitted(lambda: pipeline.analyze(documents))
     _count(documents)
     return {"results": results}
@@ -95,7 +85,7 @@ def analyze_batch(payload: dict) -> dict:
 @blp.arguments(StanceRequestSchema)
 @blp.response(200, StanceResponseSchema)
 @_documented_errors
-def stance(payload: dict) -> dict:
+def stance(payload: dict) -> TargetedStanceResult:
     """Stance of an actor whose span the caller gives (bring your own NER), per topic."""
     pipeline = ready_pipeline()
     topics = payload.get("topics")

@@ -14,8 +14,9 @@ import json
 import re
 from typing import Any
 
-from flask import current_app
+from flask import Request, current_app
 from flask_smorest import abort
+from marshmallow import Schema
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
@@ -25,26 +26,33 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class JsonBodyParser(FlaskParser):
-    """webargs' Flask parser with limits on nesting depth and on the number of JSON values."""
+    """webargs' Flask parser with limits on nesting depth and on the number of JSON values.
 
-    def _raw_load_json(self, req) -> Any:
+    It overrides ``load_json``, the location loader webargs documents for subclasses to replace, rather than the
+    private ``_raw_load_json`` / ``_handle_invalid_json_error`` hooks behind it, so a webargs upgrade that
+    reshapes those internals cannot silently bypass the limits.
+    """
+
+    def load_json(self, req: Request, schema: Schema) -> Any:
+        """The decoded body, or ``missing`` for a request without a JSON body (the schema then says what is
+        missing); every body that cannot be served is refused here with a problem+json answer."""
         if not is_json_request(req):
             return core.missing
         raw = req.get_data(cache=True)
+        if not raw:
+            return core.missing
         try:
             data = json.loads(raw.decode("utf-8"))
         except RecursionError:
             abort(400, message="The JSON body is nested too deeply.")
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            abort(400, message=f"The body is not valid JSON in UTF-8: {error}")
         limit = current_app.config["SETTINGS"].max_json_values
         if exceeds_value_count(data, limit):
             abort(413, message=f"The JSON body holds more than {limit} values (MAX_JSON_VALUES).")
         if holds_lone_surrogate(data):
             abort(400, message="The JSON body holds a lone surrogate escape (\\ud800-\\udfff): not valid Unicode.")
         return data
-
-    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
-        """Name what is wrong (a JSON syntax error with its position, or bytes that are not UTF-8)."""
-        abort(400, message=f"The body is not valid JSON in UTF-8: {error}")
 
 
 def exceeds_value_count(data: Any, limit: int) -> bool:

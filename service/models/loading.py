@@ -1,8 +1,10 @@
 """Resolve a model setting to a local file or a model-hub id, and load it with a clear error.
 
-A value that names an existing path is loaded from disk. Anything else shaped like ``owner/name`` is a hub id
-(``flair/ner-dutch``), loaded by Flair from the hub or from its cache; production images fetch it at build
-time so that a running container never downloads. Every failure becomes one ``ModelLoadError`` naming the
+Both models (``NER_MODEL``, ``STANCE_MODEL``) load through :func:`load_model`, so a broken deployment reads the
+same way whichever model is at fault. A value that names an existing path is loaded from disk. For the NER
+model, anything else shaped like ``owner/name`` is a hub id (``flair/ner-dutch``), loaded by Flair from the hub
+or from its cache; production images fetch it at build time so that a running container never downloads.
+(Stance models are directories, never hub ids.) Every failure becomes one ``ModelLoadError`` naming the
 setting, the value and the reason.
 """
 
@@ -20,6 +22,13 @@ _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 T = TypeVar("T")
 
 
+class ModelFileError(RuntimeError):
+    """A model file or directory is missing a part or cannot be read, described by the reader that found it.
+
+    Readers raise it with the file and the fault in the message, so :func:`load_model` reports it as it is
+    instead of digging for a root cause that would lose which file was at fault."""
+
+
 class ModelLoadError(RuntimeError):
     """A configured model cannot be loaded; the message names the setting and the path or id."""
 
@@ -35,11 +44,13 @@ def is_hub_id(reference: str) -> bool:
     return not Path(reference).exists() and bool(_HUB_ID.match(reference))
 
 
-def load_model(setting: str, reference: str, loader: Callable[[str], T]) -> T:
-    """Call ``loader(reference)`` for a local path or a hub id; turn every failure into ModelLoadError."""
-    hub = is_hub_id(reference)
+def load_model(setting: str, reference: str, loader: Callable[[str], T], *, hub_ids: bool = True) -> T:
+    """Call ``loader(reference)`` for a local path (or a hub id, where ``hub_ids``); turn every failure into
+    a ModelLoadError naming ``setting``."""
+    hub = hub_ids and is_hub_id(reference)
     if not hub and not Path(reference).exists():
-        raise ModelLoadError(setting, reference, "no such file or directory, and not a hub id (owner/name)")
+        missing = "no such file or directory, and not a hub id (owner/name)" if hub_ids else "no such file or directory"
+        raise ModelLoadError(setting, reference, missing)
     try:
         return loader(reference)
     except Exception as error:
@@ -55,7 +66,10 @@ def display_reference(reference: str) -> str:
 
 
 def _reason(error: BaseException, hub: bool) -> str:
-    """The root cause in one line; Flair hides an unreachable hub behind a FileNotFoundError."""
+    """The cause in one line: a reader's own ModelFileError as it is, else the root cause (Flair hides an
+    unreachable hub behind a FileNotFoundError)."""
+    if isinstance(error, ModelFileError):
+        return f"{type(error).__name__}: {error}"
     root = error
     while root.__cause__ is not None or root.__context__ is not None:
         root = root.__cause__ or root.__context__

@@ -74,9 +74,7 @@ class NerModel:
             text = documents[doc_index][0]
             for first, end, kind, confidence in found:
                 start, stop = tokens[first].start, tokens[end - 1].end
-                results[doc_index].append(
-                    Entity(text[start:stop], kind, start, stop, round(confidence, 4), sentence_index)
-                )
+                results[doc_index].append(Entity(text[start:stop], kind, start, stop, confidence, sentence_index))
         return results
 
 

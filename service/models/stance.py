@@ -1,10 +1,8 @@
-"""Actor stance on political issues: the model input window, the relevance gate and the stance classifier.
+"""Actor stance on political issues: the stance classifier and the relevance gate, loaded from a directory.
 
-The classifier was trained on the issuepositions ``units.csv`` windows (previous + current + next sentence,
-the actor mention wrapped in ``**…**``). The service must build exactly that input from its own sentence
-splitter, so the window builder and :func:`normalise_window` live here and training imports them; the
-feature views are module-level functions for the same reason (the pickled artefacts hold only standard
-scikit-learn objects, the text preparation is code shared by training and serving).
+The input windows and feature views are built by :mod:`service.models.stance_features`, the code training
+shares with serving. The topics a model knows are the ones its ``metadata.json`` lists (with a threshold for
+each); nothing here keeps a second list.
 
 A stance is only meaningful when the window is about the topic, so every prediction carries the relevance
 gate's probability for that topic and whether it passes the threshold calibrated on held-out data.
@@ -13,44 +11,26 @@ gate's probability for that topic and whether it passes the threshold calibrated
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import Any
 
 import joblib
 import numpy as np
-from scipy import sparse
 
-from service.text import Sentence
+from service.models.loading import ModelFileError, load_model
+from service.models.stance_features import featurise
 
-TOPICS: tuple[str, ...] = (
-    "immigration",
-    "civil_rights",
-    "environment",
-    "economic",
-    "agriculture",
-    "education",
-)
 POSITIONS: tuple[str, ...] = ("positive", "negative", "neutral")
-MARK = "**"
 
 METADATA_FILE = "metadata.json"
 SKLEARN_CLASSIFIER_FILE = "classifier.joblib"
-FLAIR_CLASSIFIER_FILE = "model.pt"
 GATE_FILE = "gate.joblib"
 
-# units.csv glues sentences together ("overboord.Het"); a space is put back after sentence-final punctuation
-# (and closing quotes) that is directly followed by an optional marker/opening quote and a capital.
-_GLUED_SENTENCE = re.compile(r"([.!?…]+[\"'”’»]*)(?=(?:\*\*)?[\"'„“«(]?(?:\*\*)?[A-ZÀ-ÖØ-Þ])")
-_WHITESPACE = re.compile(r"\s+")
-# Words either side of the marked mention that make up the actor's own clause (the "actor" view).
-ACTOR_CONTEXT_WORDS = 10
 
-
-class StanceModelError(RuntimeError):
+class StanceModelError(ModelFileError):
     """The stance model directory or one of its files is missing or cannot be read."""
 
 
@@ -68,83 +48,6 @@ class TopicStance:
     scores: dict[str, float]
     relevance: float
     relevant: bool
-
-
-def normalise_window(window: str) -> str:
-    """Canonical form of a model input: glued sentences separated, whitespace collapsed.
-
-    Applied to units.csv texts in training and to service windows at inference, so both look alike.
-    """
-    return _WHITESPACE.sub(" ", _GLUED_SENTENCE.sub(r"\1 ", window)).strip()
-
-
-def stance_window(text: str, sentences: list[Sentence], sentence_index: int, start: int, end: int) -> str:
-    """The model input for the mention ``text[start:end]`` in ``sentences[sentence_index]``.
-
-    Previous sentence + sentence + next sentence with the mention wrapped in ``**…**``, normalised.
-    """
-    sentence = sentences[sentence_index]
-    if not sentence.start <= start < end <= sentence.end:
-        raise ValueError(
-            f"mention {start}:{end} lies outside sentence {sentence_index} ({sentence.start}:{sentence.end})"
-        )
-    marked = text[sentence.start : start] + MARK + text[start:end] + MARK + text[end : sentence.end]
-    before = [text[s.start : s.end] for s in sentences[max(0, sentence_index - 1) : sentence_index]]
-    after = [text[s.start : s.end] for s in sentences[sentence_index + 1 : sentence_index + 2]]
-    return normalise_window(" ".join([*before, marked, *after]))
-
-
-def topic_text(window: str, topic: str) -> str:
-    """The whole window with the topic id in front (the baseline's and the Flair classifier's input)."""
-    return f"{topic} | {window}"
-
-
-def actor_context(window: str, topic: str) -> str:
-    """The words around the marked mention(s): what the actor says or does, not the whole window."""
-    words = window.split()
-    marked = [i for i, word in enumerate(words) if MARK in word]
-    if not marked:
-        return window
-    return " ".join(words[max(0, marked[0] - ACTOR_CONTEXT_WORDS) : marked[-1] + ACTOR_CONTEXT_WORDS + 1])
-
-
-def topic_words(window: str, topic: str) -> str:
-    """Every word crossed with the topic ("immigration:beperken"): a word's pole differs per topic."""
-    return " ".join(f"{topic}:{word}" for word in re.findall(r"\w+", window.lower()))
-
-
-def mention_topic(window: str, topic: str) -> str:
-    """The marked mention's words crossed with the topic ("immigration:wilders"): an actor's usual stance."""
-    mentions = re.findall(r"\*\*(.+?)\*\*", window)
-    return " ".join(f"{topic}:{word}" for mention in mentions for word in re.findall(r"\w+", mention.lower()))
-
-
-def plain_text(window: str, topic: str = "") -> str:
-    """The window without markers: what the relevance gate reads (relevance does not depend on the actor)."""
-    return window.replace(MARK, "")
-
-
-FEATURE_VIEWS: Mapping[str, Callable[[str, str], str]] = MappingProxyType(
-    {
-        "topic_text": topic_text,
-        "actor_context": actor_context,
-        "topic_words": topic_words,
-        "mention_topic": mention_topic,
-        "plain_text": plain_text,
-    }
-)
-
-
-def featurise(pairs: Sequence[tuple[str, str]], views: Sequence[str], vectorizers: Sequence[Any]) -> Any:
-    """Sparse features of ``(window, topic)`` pairs: each view's text through its vectoriser, stacked."""
-    blocks = [vec.transform([FEATURE_VIEWS[view](w, t) for w, t in pairs]) for view, vec in zip(views, vectorizers)]
-    return sparse.hstack(blocks, format="csr")
-
-
-class _StanceScorer(Protocol):
-    def scores(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
-        """Position probabilities, shape ``(len(pairs), len(POSITIONS))`` in ``POSITIONS`` order."""
-        ...
 
 
 def _reorder(probabilities: np.ndarray, classes: Sequence[str], order: Sequence[str]) -> np.ndarray:
@@ -179,27 +82,8 @@ class SklearnStanceScorer:
     members: tuple[SklearnMember, ...]
 
     def scores(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        """Position probabilities, shape ``(len(pairs), len(POSITIONS))`` in ``POSITIONS`` order."""
         return np.mean([member.scores(pairs) for member in self.members], axis=0)
-
-
-class FlairStanceScorer:
-    """A Flair ``TextClassifier`` over :func:`topic_text` whose labels are the positions."""
-
-    def __init__(self, path: Path) -> None:
-        from flair.models import TextClassifier  # imported here: Flair is slow to import and optional
-
-        self._model = TextClassifier.load(str(path))
-        self._model.eval()
-
-    def scores(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
-        from flair.data import Sentence as FlairSentence
-
-        sentences = [FlairSentence(topic_text(w, t)) for w, t in pairs]
-        self._model.predict(sentences, mini_batch_size=64, return_probabilities_for_all_classes=True, verbose=False)
-        label_type = self._model.label_type
-        rows = [{label.value: label.score for label in s.get_labels(label_type)} for s in sentences]
-        probabilities = np.array([[row.get(p, 0.0) for p in POSITIONS] for row in rows], dtype=float)
-        return _reorder(probabilities, POSITIONS, POSITIONS)
 
 
 @dataclass(frozen=True)
@@ -225,7 +109,7 @@ class StanceModel:
         model_id: str,
         version: str,
         topics: Sequence[str],
-        scorer: _StanceScorer,
+        scorer: SklearnStanceScorer,
         gate: RelevanceGate,
         thresholds: Mapping[str, float],
         metadata: Mapping[str, Any] | None = None,
@@ -302,9 +186,9 @@ def _read_metadata(directory: Path) -> dict[str, Any]:
     missing = [k for k in ("model_id", "version", "topics", "thresholds") if k not in metadata]
     if missing:
         raise StanceModelError(f"stance model metadata {path} lacks {missing}")
-    unknown = [t for t in metadata["topics"] if t not in TOPICS or t not in metadata["thresholds"]]
-    if unknown:
-        raise StanceModelError(f"stance model metadata {path}: unknown topics or no threshold for {unknown}")
+    unthresholded = [t for t in metadata["topics"] if t not in metadata["thresholds"]]
+    if unthresholded:
+        raise StanceModelError(f"stance model metadata {path}: no threshold for topics {unthresholded}")
     return metadata
 
 
@@ -325,14 +209,8 @@ def _member(part: Mapping[str, Any]) -> SklearnMember:
     return SklearnMember(tuple(part["views"]), tuple(part["vectorizers"]), part["classifier"])
 
 
-def _load_scorer(directory: Path) -> _StanceScorer:
-    """Flair ``model.pt`` if present, else the scikit-learn ``classifier.joblib`` ensemble."""
-    flair_path = directory / FLAIR_CLASSIFIER_FILE
-    if flair_path.is_file():
-        try:
-            return FlairStanceScorer(flair_path)
-        except Exception as error:  # torch/pickle raise many types on a corrupt file
-            raise StanceModelError(f"stance model file unreadable: {flair_path}: {error}") from error
+def _load_scorer(directory: Path) -> SklearnStanceScorer:
+    """The scikit-learn ``classifier.joblib`` ensemble."""
     path = directory / SKLEARN_CLASSIFIER_FILE
     artefact = _load_artefact(path)
     try:
@@ -351,8 +229,13 @@ def _load_gate(directory: Path) -> RelevanceGate:
         raise StanceModelError(f"stance model file {path} lacks {error}") from error
 
 
-def load_stance_model(path: str | Path) -> StanceModel:
-    """Load the stance model directory (metadata.json, gate.joblib and classifier.joblib or model.pt)."""
+def load_stance_model(reference: str | Path) -> StanceModel:
+    """Load the stance model directory (setting ``STANCE_MODEL``); any fault is a ModelLoadError naming it."""
+    return load_model("STANCE_MODEL", str(reference), read_stance_model, hub_ids=False)
+
+
+def read_stance_model(path: str | Path) -> StanceModel:
+    """The model in a directory of metadata.json, gate.joblib and classifier.joblib (StanceModelError if not)."""
     directory = Path(path)
     if not directory.is_dir():
         raise StanceModelError(f"stance model directory not found: {directory}")

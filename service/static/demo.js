@@ -5,6 +5,8 @@
 (() => {
   const TYPE_NAMES = { PER: "person", ORG: "organisation", LOC: "location", MISC: "other" };
   const POSITION_SYMBOLS = { positive: "+", negative: "\u2212", neutral: "=" };
+  const MENTION_KIND_NAMES = { name: "name", pronoun: "pronoun", nominal: "description" };
+  const QUOTE_PREVIEW_CHARS = 90;
 
   const byId = (id) => document.getElementById(id);
   const form = byId("analyze-form");
@@ -97,9 +99,26 @@
   }
 
   // --- Annotated text ---------------------------------------------------------------------------------------
+  // The text is drawn in nested layers, outermost first: evidence sentences, quotes, pronoun and description
+  // mentions, entities. Within a layer spans never overlap; a span that crosses an outer one is cut in pieces
+  // that share its data attributes, so every character of the text is drawn exactly once, in order.
 
   function sentenceId(span) {
     return `sentence-${span.start}-${span.end}`;
+  }
+
+  function spanKey(span) {
+    return `${span.start}-${span.end}`;
+  }
+
+  /** ``spans`` in text order without overlaps (of two overlapping spans the earlier, longer one stays). */
+  function nonOverlapping(spans) {
+    const sorted = [...spans].sort((a, b) => a.start - b.start || b.end - a.end);
+    const kept = [];
+    for (const span of sorted) {
+      if (span.end > span.start && (!kept.length || span.start >= kept[kept.length - 1].end)) kept.push(span);
+    }
+    return kept;
   }
 
   /** Distinct evidence sentences in text order, without overlaps, so that each can be one element. */
@@ -110,50 +129,107 @@
         unique.set(sentenceId(stance.evidence), stance.evidence);
       }
     }
-    const spans = [...unique.values()].sort((a, b) => a.start - b.start || b.end - a.end);
-    const kept = [];
-    for (const span of spans) {
-      if (!kept.length || span.start >= kept[kept.length - 1].end) kept.push(span);
-    }
-    return kept;
+    return nonOverlapping(unique.values());
   }
 
-  function entityMark(entity, text) {
+  /** Index of the first span (sorted, non-overlapping) that ends after ``offset``. */
+  function firstEndingAfter(spans, offset) {
+    let low = 0;
+    let high = spans.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (spans[middle].end <= offset) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  /** Append text[from:to] to parent, each layer's spans in that range as elements holding the inner layers. */
+  function appendLayers(parent, text, from, to, layers) {
+    if (!layers.length) {
+      if (to > from) parent.append(text.slice(from, to));
+      return;
+    }
+    const [layer, ...inner] = layers;
+    let cursor = from;
+    for (let i = firstEndingAfter(layer.spans, from); i < layer.spans.length; i += 1) {
+      const span = layer.spans[i];
+      if (span.start >= to) break;
+      const start = Math.max(span.start, cursor);
+      const end = Math.min(span.end, to);
+      appendLayers(parent, text, cursor, start, inner);
+      const node = layer.make(span);
+      appendLayers(node, text, start, end, inner);
+      parent.append(node);
+      cursor = end;
+    }
+    appendLayers(parent, text, cursor, to, inner);
+  }
+
+  function entityMark(entity, nameOf) {
     const mark = element("mark", {
       className: `entity entity-${entity.type}`,
-      textContent: text,
       title: `${TYPE_NAMES[entity.type] || entity.type} (${entity.type}), confidence ${percent(entity.confidence)}`,
     });
     mark.dataset.type = entity.type;
     mark.dataset.confidence = entity.confidence.toFixed(3);
+    mark.dataset.span = spanKey(entity);
+    const actor = nameOf.get(spanKey(entity));
+    if (actor) {
+      mark.dataset.actor = actor.id;
+      mark.title += `; name of ${actor.name}`;
+    }
     return mark;
   }
 
-  /** Append text[from:to] to parent, with the entities inside that range as marks (entities sorted by start). */
-  function appendWithEntities(parent, text, from, to, entities) {
-    let cursor = from;
-    for (const entity of entities) {
-      const start = Math.max(entity.start, from);
-      const end = Math.min(entity.end, to);
-      if (end <= start || start < cursor) continue;
-      parent.append(text.slice(cursor, start), entityMark(entity, text.slice(start, end)));
-      cursor = end;
-    }
-    parent.append(text.slice(cursor, to));
+  function mentionSpan(mention) {
+    const kindName = MENTION_KIND_NAMES[mention.kind];
+    const node = element("span", {
+      className: `mention mention-${mention.kind}`,
+      title: `${kindName} referring to ${mention.actor.name}`,
+    });
+    node.dataset.kind = mention.kind;
+    node.dataset.label = kindName;
+    node.dataset.actor = mention.actor.id;
+    node.dataset.span = spanKey(mention);
+    return node;
   }
 
-  function renderAnnotatedText(text, entities, actors) {
-    const sorted = [...entities].sort((a, b) => a.start - b.start);
+  function speakerLabel(quote, actorsById) {
+    const cue = quote.cue ? `; cue \u201c${quote.cue.text}\u201d` : "";
+    if (quote.speaker) return `Said by ${actorsById.get(quote.speaker)?.name || quote.speaker}${cue}`;
+    if (quote.speaker_text) return `Said by \u201c${quote.speaker_text.text}\u201d (not an actor)${cue}`;
+    return `Speaker not found${cue}`;
+  }
+
+  /** Hovering a quote shows its speaker (title) and marks the words that name the speaker in the text. */
+  function quoteSpan(quote, actorsById) {
+    const node = element("span", { className: `quote quote-${quote.kind}`, title: speakerLabel(quote, actorsById) });
+    node.dataset.quote = String(quote.index);
+    node.dataset.kind = quote.kind;
+    if (quote.speaker) node.dataset.speaker = quote.speaker;
+    const speakerWords = () =>
+      quote.speaker_text ? annotatedText.querySelectorAll(`[data-span="${spanKey(quote.speaker_text)}"]`) : [];
+    node.addEventListener("mouseenter", () => speakerWords().forEach((words) => words.classList.add("is-speaker")));
+    node.addEventListener("mouseleave", () => speakerWords().forEach((words) => words.classList.remove("is-speaker")));
+    return node;
+  }
+
+  function renderAnnotatedText(text, result) {
+    const actorsById = new Map(result.actors.map((actor) => [actor.id, actor]));
+    const mentions = result.actors.flatMap((actor) => actor.mentions.map((mention) => ({ ...mention, actor })));
+    const nameOf = new Map(mentions.filter((m) => m.kind === "name").map((m) => [spanKey(m), m.actor]));
+    const layers = [
+      {
+        spans: evidenceSpans(result.actors),
+        make: (span) => element("span", { className: "sentence", id: sentenceId(span), tabIndex: -1 }),
+      },
+      { spans: nonOverlapping(result.quotes), make: (quote) => quoteSpan(quote, actorsById) },
+      { spans: nonOverlapping(mentions.filter((m) => m.kind !== "name")), make: mentionSpan },
+      { spans: nonOverlapping(result.entities), make: (entity) => entityMark(entity, nameOf) },
+    ];
     annotatedText.replaceChildren();
-    let cursor = 0;
-    for (const span of evidenceSpans(actors)) {
-      appendWithEntities(annotatedText, text, cursor, span.start, sorted);
-      const sentence = element("span", { className: "sentence", id: sentenceId(span), tabIndex: -1 });
-      appendWithEntities(sentence, text, span.start, span.end, sorted);
-      annotatedText.append(sentence);
-      cursor = span.end;
-    }
-    appendWithEntities(annotatedText, text, cursor, text.length, sorted);
+    appendLayers(annotatedText, text, 0, text.length, layers);
   }
 
   /** The same entities as a table: their confidence for keyboard and screen-reader users, who cannot hover. */
@@ -173,13 +249,18 @@
 
   // --- Actor table ------------------------------------------------------------------------------------------
 
-  function showEvidence(actor, stance, chip) {
-    for (const pressed of actorRows.querySelectorAll('button.chip[aria-pressed="true"]')) {
+  /** Undo the previous chip or quote selection: one thing is highlighted in the text at a time. */
+  function clearSelection() {
+    for (const pressed of actorRows.querySelectorAll('button[aria-pressed="true"]')) {
       pressed.setAttribute("aria-pressed", "false");
     }
-    for (const marked of annotatedText.querySelectorAll(".sentence.is-evidence")) {
-      marked.classList.remove("is-evidence");
+    for (const marked of annotatedText.querySelectorAll(".is-evidence, .is-selected")) {
+      marked.classList.remove("is-evidence", "is-selected");
     }
+  }
+
+  function showEvidence(actor, stance, chip) {
+    clearSelection();
     chip.setAttribute("aria-pressed", "true");
     evidenceNote.textContent =
       `${actor.name} on ${stance.topic}: ${stance.position} (confidence ${percent(stance.confidence)}). ` +
@@ -190,6 +271,22 @@
       sentence.classList.add("is-evidence");
       sentence.scrollIntoView({ block: "center" });
       sentence.focus({ preventScroll: true });
+    }
+  }
+
+  /** Highlight every piece of the quote in the text (a quote may run over several sentences) and name it. */
+  function showQuote(actor, quote, button) {
+    clearSelection();
+    button.setAttribute("aria-pressed", "true");
+    const cue = quote.cue ? `, cue \u201c${quote.cue.text}\u201d` : "";
+    evidenceNote.textContent = `${actor.name} (${quote.kind} quote${cue}): \u201c${quote.text}\u201d`;
+    evidenceNote.hidden = false;
+    const pieces = annotatedText.querySelectorAll(`.quote[data-quote="${quote.index}"]`);
+    pieces.forEach((piece) => piece.classList.add("is-selected"));
+    if (pieces.length) {
+      pieces[0].tabIndex = -1;
+      pieces[0].scrollIntoView({ block: "center" });
+      pieces[0].focus({ preventScroll: true });
     }
   }
 
@@ -207,12 +304,50 @@
     return chip;
   }
 
-  function actorRow(actor) {
-    const variants = [...new Set(actor.mentions.map((mention) => mention.text))].filter((name) => name !== actor.name);
-    const nameCell = element("td", {}, [element("span", { className: "actor-name", textContent: actor.name })]);
-    if (variants.length) {
-      nameCell.append(element("span", { className: "actor-variants", textContent: `also: ${variants.join(", ")}` }));
-    }
+  function preview(text) {
+    return text.length > QUOTE_PREVIEW_CHARS ? `${text.slice(0, QUOTE_PREVIEW_CHARS - 1)}\u2026` : text;
+  }
+
+  function quoteButton(actor, quote) {
+    const button = element("button", {
+      type: "button",
+      className: `quote-button quote-${quote.kind}`,
+      textContent: `\u201c${preview(quote.text)}\u201d`,
+      title: `${quote.kind === "direct" ? "Direct quote" : "Reported speech"}: press to find it in the text`,
+    });
+    button.setAttribute("aria-pressed", "false");
+    button.dataset.quote = String(quote.index);
+    button.addEventListener("click", () => showQuote(actor, quote, button));
+    return button;
+  }
+
+  /** The actor's other names, and how else the text refers to it, under its name. */
+  function mentionSummary(actor) {
+    const distinct = (kind) => [
+      ...new Set(actor.mentions.filter((m) => m.kind === kind && m.text !== actor.name).map((m) => m.text)),
+    ];
+    const parts = [
+      ["also", distinct("name")],
+      ["described as", distinct("nominal")],
+      ["pronouns", [...new Set(distinct("pronoun").map((text) => text.toLowerCase()))]],
+    ];
+    return parts
+      .filter(([, texts]) => texts.length)
+      .map(([label, texts]) => element("span", { className: "actor-variants", textContent: `${label}: ${texts.join(", ")}` }));
+  }
+
+  function mentionCounts(actor) {
+    const count = (kind) => actor.mentions.filter((m) => m.kind === kind).length;
+    return Object.entries(MENTION_KIND_NAMES)
+      .map(([kind, name]) => `${count(kind)} ${name}`)
+      .join(", ");
+  }
+
+  function actorRow(actor, quoteIndex) {
+    const nameCell = element("td", {}, [
+      element("span", { className: "actor-name", textContent: actor.name }),
+      ...mentionSummary(actor),
+    ]);
     const meter = element("meter", { min: 0, max: 1, value: actor.salience });
     meter.setAttribute("aria-label", `Salience of ${actor.name}`);
     const stances = actor.stances.length
@@ -227,20 +362,36 @@
           title: TYPE_NAMES[actor.type] || actor.type,
         }),
       ]),
-      element("td", { className: "number", textContent: String(actor.mentions.length) }),
+      element("td", { className: "number", textContent: String(actor.mentions.length), title: mentionCounts(actor) }),
       element("td", {}, [
         element("span", { className: "salience" }, [meter, element("span", { textContent: percent(actor.salience) })]),
       ]),
       element("td", {}, [stances]),
     ]);
+    row.className = "actor-row";
+    row.dataset.actorId = actor.id;
+    return actor.quotes.length ? [row, quoteRow(actor, quoteIndex)] : [row];
+  }
+
+  /** The actor's quotes, in a row of their own right under the actor, as wide as the table. */
+  function quoteRow(actor, quoteIndex) {
+    const buttons = actor.quotes.map((quote) =>
+      element("li", {}, [quoteButton(actor, { ...quote, index: quoteIndex.get(spanKey(quote)) })]),
+    );
+    const cell = element("td", { colSpan: 5 }, [
+      element("span", { className: "quote-label", textContent: `${actor.name} says:` }),
+      element("ul", { className: "quote-list" }, buttons),
+    ]);
+    const row = element("tr", { className: "quote-row" }, [cell]);
     row.dataset.actorId = actor.id;
     return row;
   }
 
-  function renderActors(actors) {
-    const ordered = [...actors].sort((a, b) => b.salience - a.salience);
-    actorRows.replaceChildren(...ordered.map(actorRow));
-    noActors.hidden = actors.length > 0;
+  function renderActors(result) {
+    const quoteIndex = new Map(result.quotes.map((quote) => [spanKey(quote), quote.index]));
+    const ordered = [...result.actors].sort((a, b) => b.salience - a.salience);
+    actorRows.replaceChildren(...ordered.flatMap((actor) => actorRow(actor, quoteIndex)));
+    noActors.hidden = result.actors.length > 0;
   }
 
   // --- Run information --------------------------------------------------------------------------------------
@@ -261,6 +412,7 @@
       item("Characters", characters.toLocaleString("en")),
       item("Entities", String(result.entities.length)),
       item("Actors", String(result.actors.length)),
+      item("Quotes", String(result.quotes.length)),
       item("NER model", model(result.models.ner)),
       item("Stance model", model(result.models.stance)),
       item("Request id", requestId || "none"),
@@ -317,14 +469,18 @@
         return;
       }
       const result = await response.json();
+      result.quotes.forEach((quote, index) => {
+        quote.index = index;
+      });
       renderRunInfo(result, seconds, response.headers.get("X-Request-ID"), text.length);
-      renderAnnotatedText(text, result.entities, result.actors);
+      renderAnnotatedText(text, result);
       renderEntityTable(result.entities);
-      renderActors(result.actors);
+      renderActors(result);
       evidenceNote.hidden = true;
       results.hidden = false;
       setStatus(
-        `Analysed in ${seconds.toFixed(2)} s: ${result.entities.length} entities, ${result.actors.length} actors.`,
+        `Analysed in ${seconds.toFixed(2)} s: ${result.entities.length} entities, ${result.actors.length} actors, ` +
+          `${result.quotes.length} quotes.`,
       );
     } catch {
       setStatus("");

@@ -99,3 +99,19 @@ def test_stance_endpoint_restricts_topics_and_rejects_unknown_ones(client):
     rejected = client.post("/v1/stance", json=body)
     assert rejected.status_code == 422
     assert "astrology" in str(rejected.get_json()["errors"])
+
+
+def test_every_score_is_rounded_to_four_digits_and_offsets_are_exact(client):
+    """Confidences, class scores, relevance and salience all go through the one rounding field."""
+    body = analyze(client, {"text": ARTICLE}).get_json()
+    scores = [e["confidence"] for e in body["entities"]]
+    for actor in body["actors"]:
+        scores += [actor["salience"], *(m["confidence"] for m in actor["mentions"])]
+        for stance in actor["stances"]:
+            scores += [stance["confidence"], stance["relevance"], *stance["scores"].values()]
+    targeted = client.post("/v1/stance", json={"text": ARTICLE, "actor": {"start": 0, "end": 12}}).get_json()
+    for stance in targeted["stances"]:
+        scores += [stance["relevance"], *stance["scores"].values()]
+    assert len(scores) > 20
+    assert all(isinstance(score, float) and round(score, 4) == score for score in scores)
+    assert any(round(score, 3) != score for score in scores), "some score needs all four digits"

@@ -1,5 +1,7 @@
 """Every error is application/problem+json with the right status, and no traceback ever leaks."""
 
+import re
+
 import pytest
 
 PROBLEM = "application/problem+json"
@@ -84,3 +86,31 @@ def test_request_id_from_the_gateway_appears_in_the_problem(client):
 def test_options_stances_takes_only_json_booleans(client, value):
     problem = assert_problem(client.post("/v1/analyze", json={"text": "Rutte", "options": {"stances": value}}), 422)
     assert "stances" in problem["errors"]["json"]["options"]
+
+
+@pytest.mark.parametrize("request_id", ["a" * 129, "with space", "<b>", "new\u2028line", ""])
+def test_an_unusable_request_id_is_replaced_by_a_generated_one(client, request_id):
+    response = client.post("/v1/analyze", json={"text": ""}, headers={"X-Request-ID": request_id})
+    generated = assert_problem(response, 422)["request_id"]
+    assert re.fullmatch(r"[0-9a-f]{32}", generated)
+    assert response.headers["X-Request-ID"] == generated
+
+
+def test_a_request_id_of_128_safe_characters_is_kept(client):
+    request_id = "gw:1_2.3-" + "x" * 119
+    assert client.get("/healthz", headers={"X-Request-ID": request_id}).headers["X-Request-ID"] == request_id
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"X-Big": "a" * 8200}, {f"X-Extra-{i}": "1" for i in range(120)}],
+    ids=["one header over 8190 bytes", "over 100 header fields"],
+)
+def test_oversized_headers_are_431_before_anything_else(client, headers):
+    # Even without a JSON body (which would be 415) the headers are refused first.
+    assert_problem(client.post("/v1/analyze", data="x", headers=headers), 431)
+
+
+def test_headers_within_the_limits_pass(client):
+    headers = {"X-Big": "a" * 8000, **{f"X-Extra-{i}": "1" for i in range(90)}}
+    assert client.get("/healthz", headers=headers).status_code == 200

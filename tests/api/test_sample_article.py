@@ -5,6 +5,8 @@ import pytest
 from service import create_app
 from service.config import Settings
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def sample_result(shipped_pipeline, sample_text):
@@ -42,3 +44,56 @@ def test_foreign_policy_article_gives_no_confident_immigration_stance_to_everyon
     actors = sample_result["actors"]
     with_immigration = [a for a in actors if any(s["topic"] == "immigration" for s in a["stances"])]
     assert len(with_immigration) < len(actors) / 2
+
+
+def test_quotes_slice_the_text_and_name_actors_of_the_result(sample_result, sample_text):
+    quotes = sample_result["quotes"]
+    assert len(quotes) >= 10
+    actor_ids = {a["id"] for a in sample_result["actors"]}
+    for quote in quotes:
+        assert quote["kind"] in {"direct", "indirect"}
+        spans = [quote, *(quote[key] for key in ("cue", "speaker_text") if quote[key] is not None)]
+        assert all(sample_text[s["start"] : s["end"]] == s["text"] for s in spans)
+        assert quote["speaker"] is None or quote["speaker"] in actor_ids
+    assert [q["start"] for q in quotes] == sorted(q["start"] for q in quotes)
+
+
+def test_every_aldus_trump_or_poetin_quote_is_attributed_to_that_actor(sample_result):
+    for surname in ("Trump", "Poetin"):
+        actor = actor_named(sample_result, surname)
+        named = [q for q in sample_result["quotes"] if q["speaker_text"] and q["speaker_text"]["text"] == surname]
+        assert named, surname
+        assert all(q["speaker"] == actor["id"] for q in named), [q["text"] for q in named]
+        aldus = [q for q in named if q["cue"] and q["cue"]["text"] == "aldus"]
+        assert aldus, surname
+
+
+def test_each_actor_carries_exactly_its_quotes(sample_result):
+    for actor in sample_result["actors"]:
+        expected = [
+            {key: value for key, value in q.items() if key != "speaker"}
+            for q in sample_result["quotes"]
+            if q["speaker"] == actor["id"]
+        ]
+        assert actor["quotes"] == expected
+    assert len(actor_named(sample_result, "Trump")["quotes"]) >= 5
+
+
+@pytest.mark.parametrize(
+    ("surname", "mention", "kind"),
+    [
+        ("Trump", "Trumps", "name"),
+        ("Trump", "de Amerikaanse president", "nominal"),
+        ("Poetin", "De Russische leider", "nominal"),
+    ],
+)
+def test_genitives_and_descriptions_are_mentions_of_the_right_actor(sample_result, surname, mention, kind):
+    actor = actor_named(sample_result, surname)
+    assert (mention, kind) in {(m["text"], m["kind"]) for m in actor["mentions"]}
+
+
+def test_pronouns_are_mentions_and_every_mention_has_a_kind(sample_result):
+    mentions = [m for a in sample_result["actors"] for m in a["mentions"]]
+    assert {m["kind"] for m in mentions} == {"name", "pronoun", "nominal"}
+    trump = actor_named(sample_result, "Trump")
+    assert any(m["kind"] == "pronoun" and m["text"].casefold() == "hij" for m in trump["mentions"])

@@ -4,17 +4,19 @@ processes serving the shipped models (and, for the error messages, one whose mod
 from __future__ import annotations
 
 import math
-import time
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.conftest import SHIPPED_NER, SHIPPED_STANCE, GunicornServer
+from bench.server import GunicornServer, running_server
+from tests.helpers import SHIPPED_NER, SHIPPED_STANCE
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -46,21 +48,16 @@ STANCE_ARTICLE = (
 @pytest.fixture(scope="module")
 def shipped_server(tmp_path_factory) -> Iterator[GunicornServer]:
     """gunicorn with the shipped models, and limits low enough that the page can run into 413 and 422."""
-    server = GunicornServer(
-        {
-            "NER_MODEL": str(SHIPPED_NER),
-            "STANCE_MODEL": str(SHIPPED_STANCE),
-            "MAX_TEXT_CHARS": str(MAX_TEXT_CHARS),
-            "MAX_CONTENT_LENGTH": str(MAX_CONTENT_LENGTH),
-            "WEB_CONCURRENCY": "1",
-        },
-        tmp_path_factory.mktemp("demo-gunicorn") / "server.log",
-    )
-    try:
-        server.wait_ready(timeout=SERVER_START_TIMEOUT_S)
+    env = {
+        "NER_MODEL": str(SHIPPED_NER),
+        "STANCE_MODEL": str(SHIPPED_STANCE),
+        "MAX_TEXT_CHARS": str(MAX_TEXT_CHARS),
+        "MAX_CONTENT_LENGTH": str(MAX_CONTENT_LENGTH),
+        "WEB_CONCURRENCY": "1",
+    }
+    log_path = tmp_path_factory.mktemp("demo-gunicorn") / "server.log"
+    with running_server(env, log_path, timeout=SERVER_START_TIMEOUT_S) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -72,24 +69,14 @@ def unready_server(tmp_path_factory) -> Iterator[GunicornServer]:
         folder / "server.log",
     )
     try:
-        _wait_until_load_failed(server)
+        server.wait_until(
+            lambda client: client.get("/readyz").json().get("status") == "failed",
+            "model load failed",
+            timeout=SERVER_START_TIMEOUT_S,
+        )
         yield server
     finally:
         server.stop()
-
-
-def _wait_until_load_failed(server: GunicornServer, timeout: float = SERVER_START_TIMEOUT_S) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited: {server.log_path.read_text()[-2000:]}")
-        try:
-            if httpx.get(f"{server.url}/readyz", timeout=2).json().get("status") == "failed":
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.3)
-    raise TimeoutError(f"model load did not fail: {server.log_path.read_text()[-2000:]}")
 
 
 @pytest.fixture(scope="module")
@@ -152,9 +139,11 @@ def test_sample_article_shows_entities_actors_and_stances(page: Page, record: Pa
     expect(text.locator("mark")).to_have_count(len(result["entities"]))
     trump = text.locator('mark[data-type="PER"]', has_text="Trump").first
     expect(trump).to_be_visible()
-    expect(trump).to_have_attribute("title", f"person (PER), confidence {_first_trump_confidence(result)}")
+    expect(trump).to_have_attribute(
+        "title", f"person (PER), confidence {_first_trump_confidence(result)}; name of Donald Trump"
+    )
 
-    rows = page.locator("#actor-table tbody tr")
+    rows = page.locator("#actor-table tbody tr.actor-row")
     expect(rows).to_have_count(len(result["actors"]))
     trump_row = rows.filter(has=page.locator(".actor-name", has_text="Trump")).first
     expect(trump_row).to_contain_text("PER")
@@ -198,6 +187,61 @@ def test_stance_chip_finds_its_evidence_sentence(page: Page, shipped_server):
     _assert_accessible(page)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "demo-stance-evidence.png"))
+
+
+QUOTE_ARTICLE = STANCE_ARTICLE + ' ,,We hebben goed gepraat", aldus Trump. Hij vertrok daarna naar Washington.'
+
+
+def test_quotes_under_actors_mentions_by_kind_and_speaker_on_hover(page: Page, shipped_server):
+    page.goto(f"{shipped_server.url}/")
+    page.get_by_label("Article text (Dutch)").fill(QUOTE_ARTICLE)
+    with page.expect_response("**/v1/analyze", timeout=ANALYSIS_TIMEOUT_MS) as analysis:
+        page.get_by_role("button", name="Analyse").click()
+    result = analysis.value.json()
+    text = page.locator("#annotated-text")
+    expect(page.get_by_role("status")).to_contain_text(f"{len(result['quotes'])} quotes")
+    assert text.text_content() == QUOTE_ARTICLE
+    expect(text.locator("mark")).to_have_count(len(result["entities"]))
+
+    # every name mention of an actor is an entity mark naming that actor
+    for actor in result["actors"]:
+        for mention in (m for m in actor["mentions"] if m["kind"] == "name"):
+            marked = text.locator(f'mark[data-span="{mention["start"]}-{mention["end"]}"]')
+            expect(marked).to_have_attribute("data-actor", actor["id"])
+            expect(marked).to_have_attribute("title", re.compile(f"; name of {actor['name']}$"))
+
+    # every non-name mention is marked with its kind, on exactly its words
+    others = [m for a in result["actors"] for m in a["mentions"] if m["kind"] != "name"]
+    assert any(m["kind"] == "pronoun" for m in others), result["actors"]
+    for mention in others:
+        marked = text.locator(f'.mention[data-span="{mention["start"]}-{mention["end"]}"]')
+        expect(marked).to_have_text(mention["text"])
+        expect(marked).to_have_attribute("data-kind", mention["kind"])
+
+    # hovering a quote names its speaker and marks the words that name the speaker
+    said = next(q for q in result["quotes"] if q["text"] == "We hebben goed gepraat")
+    index = result["quotes"].index(said)
+    piece = text.locator(f'.quote[data-quote="{index}"]')
+    expect(piece).to_have_text(said["text"])
+    expect(piece).to_have_attribute("title", "Said by Donald Trump; cue \u201caldus\u201d")
+    piece.hover()
+    expect(text.locator(".is-speaker")).to_have_text(said["speaker_text"]["text"])
+
+    # the actor's quotes are listed under it; pressing one (keyboard) highlights it in the text
+    trump = next(a for a in result["actors"] if a["id"] == said["speaker"])
+    quote_row = page.locator(f'#actor-table tbody tr.quote-row[data-actor-id="{trump["id"]}"]')
+    expect(quote_row).to_contain_text("Donald Trump says:")
+    buttons = quote_row.locator("button.quote-button")
+    expect(buttons).to_have_count(len(trump["quotes"]))
+    button = buttons.filter(has_text=said["text"])
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(button).to_have_attribute("aria-pressed", "true")
+    expect(text.locator(".quote.is-selected")).to_have_text(said["text"])
+    expect(page.locator("#evidence-note")).to_contain_text("Donald Trump (direct quote, cue \u201caldus\u201d)")
+    _assert_accessible(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "demo-quotes.png"), full_page=True)
 
 
 def _assert_accessible(page: Page) -> None:

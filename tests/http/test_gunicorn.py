@@ -3,6 +3,8 @@
 import httpx
 import pytest
 
+pytestmark = pytest.mark.server
+
 ARTICLE = "Donald Trump sprak in Helsinki met Vladimir Poetin. Volgens Trump is de NAVO te zwak."
 
 
@@ -21,6 +23,21 @@ def test_analyze_over_http(http):
     assert any(a["name"] == "Donald Trump" for a in body["actors"])
     for entity in body["entities"]:
         assert ARTICLE[entity["start"] : entity["end"]] == entity["text"]
+
+
+def test_quotes_and_speakers_over_http(http):
+    text = ARTICLE + ' ,,We hebben goed gepraat", aldus Trump.'
+    body = http.post("/v1/analyze", json={"text": text}).json()
+    quotes = {q["text"]: q for q in body["quotes"]}
+    direct = quotes["We hebben goed gepraat"]
+    assert (direct["kind"], direct["speaker"], direct["cue"]["text"]) == ("direct", "per:donald-trump", "aldus")
+    [reported] = [q for q in body["quotes"] if "NAVO te zwak" in q["text"]]
+    assert (reported["kind"], reported["cue"]["text"]) == ("indirect", "Volgens")
+    trump = next(a for a in body["actors"] if a["id"] == "per:donald-trump")
+    assert "We hebben goed gepraat" in [q["text"] for q in trump["quotes"]]
+    assert all(m["kind"] in {"name", "pronoun", "nominal"} for a in body["actors"] for m in a["mentions"])
+    for quote in body["quotes"]:
+        assert text[quote["start"] : quote["end"]] == quote["text"]
 
 
 def test_batch_and_stance_over_http(http):

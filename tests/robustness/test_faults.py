@@ -12,30 +12,10 @@ import httpx
 import psutil
 import pytest
 
+from bench.server import GunicornServer, poll_until
 from service import create_app
 from service.config import Settings
-from tests.conftest import SHIPPED_STANCE, GunicornServer
-from tests.robustness.conftest import running_server
-
-
-def worker_pids(server: GunicornServer) -> set[int]:
-    return {child.pid for child in psutil.Process(server.process.pid).children()}
-
-
-def wait_for(condition, timeout: float = 180) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.3)
-    raise TimeoutError("condition not met")
-
-
-def ready(server: GunicornServer) -> bool:
-    try:
-        return httpx.get(f"{server.url}/readyz", timeout=5).status_code == 200
-    except httpx.TransportError:
-        return False
+from tests.helpers import SHIPPED_STANCE, tiny_model_server
 
 
 def refuses_connections(server: GunicornServer) -> bool:
@@ -50,24 +30,26 @@ def refuses_connections(server: GunicornServer) -> bool:
 @pytest.fixture(scope="module")
 def server(tiny_tagger_path, tmp_path_factory):
     """One server for this module: first a worker is killed, then the whole server is stopped (file order)."""
-    with running_server(tiny_tagger_path, tmp_path_factory.mktemp("faults") / "server.log") as server:
+    with tiny_model_server(tiny_tagger_path, tmp_path_factory.mktemp("faults") / "server.log") as server:
         yield server
 
 
+@pytest.mark.server
 def test_a_worker_killed_with_sigkill_is_replaced_and_readiness_recovers(server):
-    (victim,) = worker_pids(server)
+    (victim,) = server.worker_pids()
     psutil.Process(victim).kill()
-    wait_for(lambda: worker_pids(server) - {victim})
-    (replacement,) = worker_pids(server)
+    poll_until(lambda: set(server.worker_pids()) - {victim}, timeout=180, what="a replacement worker")
+    (replacement,) = server.worker_pids()
     assert replacement != victim
-    wait_for(lambda: ready(server))
+    server.wait("/readyz", timeout=180)
     response = httpx.post(f"{server.url}/v1/analyze", json={"text": "Rutte sprak met Kaag."}, timeout=60)
     assert response.status_code == 200
     assert server.process.poll() is None
 
 
+@pytest.mark.server
 def test_sigterm_under_load_finishes_requests_in_flight_refuses_new_ones_and_exits_0(server, article_text):
-    wait_for(lambda: ready(server))
+    server.wait("/readyz", timeout=180)
     with ThreadPoolExecutor(3) as clients:
         url = f"{server.url}/v1/analyze"
         in_flight = [
@@ -77,7 +59,7 @@ def test_sigterm_under_load_finishes_requests_in_flight_refuses_new_ones_and_exi
         assert not any(call.done() for call in in_flight), "the analyses must still be running at SIGTERM"
         server.process.send_signal(signal.SIGTERM)
 
-        wait_for(lambda: refuses_connections(server), timeout=60)
+        poll_until(lambda: refuses_connections(server), timeout=60, what="connections refused")
 
         answers = [call.result() for call in in_flight]
     assert [response.status_code for response in answers] == [200, 200, 200]
@@ -85,23 +67,15 @@ def test_sigterm_under_load_finishes_requests_in_flight_refuses_new_ones_and_exi
     assert server.process.wait(120) == 0
 
 
-def corrupt_copy(source, target):
-    """A copy of a stance model directory whose classifier file is garbage."""
-    target.mkdir()
-    for path in source.iterdir():
-        (target / path.name).write_bytes(path.read_bytes())
-    (target / "classifier.joblib").write_bytes(b"not a joblib file")
-    return target
-
-
+@pytest.mark.server
 def test_a_missing_model_file_keeps_the_worker_alive_but_never_ready_and_logs_one_clear_line(
     tiny_tagger_path, tmp_path
 ):
     missing = str(tmp_path / "nowhere" / "model.pt")
     server = GunicornServer({"NER_MODEL": missing, "STANCE_MODEL": str(SHIPPED_STANCE)}, tmp_path / "server.log")
     try:
-        wait_for(lambda: readiness(server).get("status") == "failed", timeout=180)
-        assert readiness(server)["detail"].startswith(f"NER_MODEL={missing!r} cannot be loaded: no such file")
+        server.wait_until(lambda http: http.get("/readyz").json()["status"] == "failed", "model load failed", 180)
+        assert server.readiness()["detail"].startswith(f"NER_MODEL={missing!r} cannot be loaded: no such file")
         assert httpx.get(f"{server.url}/healthz", timeout=5).status_code == 200
         analysis = httpx.post(f"{server.url}/v1/analyze", json={"text": "Rutte sprak."}, timeout=30)
         assert analysis.status_code == 503
@@ -142,10 +116,3 @@ def test_a_corrupt_or_missing_model_makes_readyz_fail_naming_the_setting(tiny_ta
     assert readyz.get_json()["detail"].startswith(f"{setting}={value!r} cannot be loaded: ")
     assert client.get("/healthz").status_code == 200
     assert client.post("/v1/analyze", json={"text": "Rutte sprak."}).status_code == 503
-
-
-def readiness(server: GunicornServer) -> dict:
-    try:
-        return httpx.get(f"{server.url}/readyz", timeout=5).json()
-    except httpx.TransportError:
-        return {}

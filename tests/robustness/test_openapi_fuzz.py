@@ -20,6 +20,9 @@ import subprocess
 import sys
 
 import httpx
+import pytest
+
+pytestmark = [pytest.mark.server, pytest.mark.slow]
 
 
 def test_every_response_conforms_to_the_openapi_document(gunicorn_server, tmp_path):

@@ -1,31 +1,84 @@
-from service.actors import group_actors, salience
-from service.models.ner import Entity
+"""Grouping names into actors (service.actors) on Dutch sentences with marked entities, and the sample article
+through the shipped tagger."""
+
+import pytest
+
+from service.actors import SALIENCE_WEIGHTS, group_actors, salience
+from service.entities import refine_entities
+from service.text import split_sentences
+from tests.helpers import SHIPPED_NER
+from tests.unit.marked_text import marked
 
 
-def mention(text: str, start: int, kind: str = "PER") -> Entity:
-    return Entity(text, kind, start, start + len(text), 0.9, 0)
+def actors_of(source: str, actor_types=frozenset({"PER", "ORG"})):
+    text, sentences, entities = marked(source)
+    return group_actors(entities, set(actor_types), text, sentences)
 
 
-def names(actors):
-    return {actor.name: sorted(m.text for m in actor.mentions) for actor in actors}
+def names(actors) -> dict[str, list[str]]:
+    return {actor.name: sorted(m.text for m in actor.mentions if m.kind == "name") for actor in actors}
 
 
 def test_full_name_surname_and_possessive_are_one_actor():
-    actors = group_actors(
-        [mention("Trump", 0), mention("Donald Trump", 10), mention("Trumps", 30), mention("trump", 40)], {"PER"}
+    actors = actors_of(
+        "[Trump|PER] landde. Daarna sprak [Donald Trump|PER] met de pers over [Trumps|PER] plannen. Zo is [trump|PER]."
     )
     assert names(actors) == {"Donald Trump": ["Donald Trump", "Trump", "Trumps", "trump"]}
     assert actors[0].id == "per:donald-trump"
 
 
+@pytest.mark.parametrize(
+    ("full", "genitive"),
+    [
+        ("Donald Trump", "Trumps"),
+        ("Vladimir Poetin", "Poetins"),
+        ("Mark Rutte", "Rutte's"),
+        ("Geert Wilders", "Wilders'"),
+    ],
+)
+def test_genitive_and_possessive_forms_join_their_actor_whatever_their_tagged_type(full, genitive):
+    actors = actors_of(f"[{full}|PER] sprak. De tegenstanders van [{genitive}|MISC:0.62] beleid zwegen.")
+    assert names(actors) == {full: sorted([full, genitive])}
+    assert actors[0].type == "PER"
+
+
+def test_a_mistyped_surname_joins_the_person_and_the_vote_keeps_the_person_type():
+    actors = actors_of(
+        "[Vladimir Poetin|PER:0.75] kwam aan. [Poetin|PER:0.99] sprak. Later zweeg [Poetin|ORG:0.53] over de Krim."
+    )
+    assert names(actors) == {"Vladimir Poetin": ["Poetin", "Poetin", "Vladimir Poetin"]}
+    assert actors[0].type == "PER"
+    assert actors[0].id == "per:vladimir-poetin"
+
+
+def test_a_name_confidently_tagged_as_another_type_does_not_join_a_person():
+    actors = actors_of(
+        "[George Washington|PER] was president. De stad [Washington|LOC:0.99] is naar hem genoemd.",
+        {"PER", "LOC"},
+    )
+    assert names(actors) == {"George Washington": ["George Washington"], "Washington": ["Washington"]}
+
+
+def test_an_actors_type_is_the_confidence_weighted_vote_of_its_mentions():
+    source = "De [NAVO|ORG:0.9] vergaderde. De [NAVO|ORG:0.85] besloot. Ook [NAVO|LOC:0.6] werd genoemd."
+    [actor] = actors_of(source, {"ORG", "LOC"})
+    assert (actor.type, len(actor.mentions)) == ("ORG", 3)
+    assert actors_of(source, {"LOC"}) == []
+
+
+def test_names_spelled_with_and_without_accents_are_one_actor():
+    actors = actors_of("[Juan Guaidó|PER] landde in Caracas. Daarna sprak [Guaido|PER] de menigte toe.")
+    assert names(actors) == {"Juan Guaidó": ["Guaido", "Juan Guaidó"]}
+
+
 def test_multiword_surname_joins_the_full_name():
-    actors = group_actors([mention("Alexander Van der Bellen", 0), mention("Van der Bellen", 40)], {"PER"})
+    actors = actors_of("[Alexander Van der Bellen|PER] won. Daarna sprak [Van der Bellen|PER].")
     assert names(actors) == {"Alexander Van der Bellen": ["Alexander Van der Bellen", "Van der Bellen"]}
 
 
 def test_shared_surname_without_evidence_is_not_merged():
-    actors = group_actors(
-        [mention("Donald Trump", 0), mention("Ivanka Trump", 20), mention("Trump", 40), mention("Trump", 60)], {"PER"}
+    actors = actors_of(
+        "[Donald Trump|PER] en [Ivanka Trump|PER] reisden samen. [Trump|PER] sprak. Toen sprak [Trump|PER] weer."
     )
     assert names(actors) == {
         "Donald Trump": ["Donald Trump"],
@@ -34,30 +87,81 @@ def test_shared_surname_without_evidence_is_not_merged():
     }
 
 
-def test_different_people_with_different_names_stay_apart():
-    actors = group_actors([mention("Vladimir Poetin", 0), mention("Poetin", 30), mention("Rutte", 50)], {"PER"})
-    assert names(actors) == {"Vladimir Poetin": ["Poetin", "Vladimir Poetin"], "Rutte": ["Rutte"]}
+def test_a_lone_first_name_joins_its_only_full_name_but_not_an_ambiguous_one():
+    actors = actors_of("[Ivanka Trump|PER] kwam. Later lachte [Ivanka|PER] naar [Mark Rutte|PER].")
+    assert names(actors) == {"Ivanka Trump": ["Ivanka", "Ivanka Trump"], "Mark Rutte": ["Mark Rutte"]}
+    ambiguous = actors_of("[Mark Rutte|PER] en [Mark Harbers|PER] kwamen. Toen sprak [Mark|PER].")
+    assert names(ambiguous)["Mark"] == ["Mark"]
 
 
 def test_organisations_group_by_text_and_possessive_and_types_are_filtered():
-    entities = [mention("NAVO", 0, "ORG"), mention("NAVO's", 10, "ORG"), mention("Helsinki", 20, "LOC")]
-    assert names(group_actors(entities, {"ORG"})) == {"NAVO": ["NAVO", "NAVO's"]}
-    assert names(group_actors(entities, {"ORG", "LOC"})) == {"NAVO": ["NAVO", "NAVO's"], "Helsinki": ["Helsinki"]}
+    source = "De [NAVO|ORG] vergaderde. De leden van de [NAVO's|ORG] raad spraken in [Helsinki|LOC]."
+    assert names(actors_of(source, {"ORG"})) == {"NAVO": ["NAVO", "NAVO's"]}
+    assert names(actors_of(source, {"ORG", "LOC"})) == {"NAVO": ["NAVO", "NAVO's"], "Helsinki": ["Helsinki"]}
 
 
 def test_an_organisation_ending_in_s_is_not_stripped_without_its_plain_form():
-    assert names(group_actors([mention("Philips", 0, "ORG")], {"ORG"})) == {"Philips": ["Philips"]}
+    assert names(actors_of("[Philips|ORG] maakte winst.")) == {"Philips": ["Philips"]}
 
 
-def test_actors_are_ordered_by_first_mention_and_salience_sums_to_one():
-    actors = group_actors([mention("Rutte", 50), mention("Poetin", 5), mention("Poetin", 70)], {"PER"})
-    assert [a.name for a in actors] == ["Poetin", "Rutte"]
+def test_mentions_carry_their_kind_and_are_sorted_by_start():
+    [actor] = actors_of("Premier [Mark Rutte|PER] kwam te laat. Hij gaf de trein de schuld. Toen sprak de premier.")
+    assert [(m.kind, m.text) for m in actor.mentions] == [
+        ("name", "Mark Rutte"),
+        ("pronoun", "Hij"),
+        ("nominal", "de premier"),
+    ]
+    assert [m.sentence for m in actor.mentions] == [0, 1, 2]
+
+
+def test_an_actors_mentions_do_not_depend_on_which_other_types_the_caller_wants():
+    source = "Premier [Rutte|PER] sprak in [Den Haag|LOC] met de [VVD|ORG]. Hij was tevreden. De premier lachte."
+
+    def people(actor_types):
+        return [
+            (a.id, [(m.kind, m.text) for m in a.mentions]) for a in actors_of(source, actor_types) if a.type == "PER"
+        ]
+
+    assert (
+        people({"PER"})
+        == people({"PER", "ORG", "LOC"})
+        == [("per:rutte", [("name", "Rutte"), ("pronoun", "Hij"), ("nominal", "De premier")])]
+    )
+
+
+def test_actors_are_ordered_by_first_mention_and_salience_weighs_kinds_and_sums_to_one():
+    actors = actors_of(
+        "[Poetin|PER] kwam aan. [Rutte|PER] wachtte. Hij was nerveus. Daarna sprak [Poetin|PER] en ging weg."
+    )
+    assert [(a.name, [m.kind for m in a.mentions]) for a in actors] == [
+        ("Poetin", ["name", "name"]),
+        ("Rutte", ["name", "pronoun"]),
+    ]
     weights = salience(actors)
-    assert weights == {0: round(2 / 3, 4), 1: round(1 / 3, 4)}
+    rutte = SALIENCE_WEIGHTS["name"] + SALIENCE_WEIGHTS["pronoun"]
+    total = 2 * SALIENCE_WEIGHTS["name"] + rutte
+    assert weights == pytest.approx({0: 2 / total, 1: rutte / total})
+    assert sum(weights.values()) == pytest.approx(1)
+    assert SALIENCE_WEIGHTS["name"] > SALIENCE_WEIGHTS["nominal"] > SALIENCE_WEIGHTS["pronoun"] > 0
 
 
-def test_a_lone_first_name_joins_its_only_full_name_but_not_an_ambiguous_one():
-    actors = group_actors([mention("Ivanka Trump", 0), mention("Ivanka", 20), mention("Mark Rutte", 40)], {"PER"})
-    assert names(actors) == {"Ivanka Trump": ["Ivanka", "Ivanka Trump"], "Mark Rutte": ["Mark Rutte"]}
-    ambiguous = group_actors([mention("Mark Rutte", 0), mention("Mark Harbers", 20), mention("Mark", 40)], {"PER"})
-    assert names(ambiguous)["Mark"] == ["Mark"]
+@pytest.mark.slow
+def test_the_sample_article_has_one_trump_and_one_poetin_with_their_descriptions(sample_text):
+    from service.models.ner import load_ner_model
+
+    sentences = split_sentences(sample_text)
+    [tagged] = load_ner_model(str(SHIPPED_NER)).tag([(sample_text, sentences)])
+    entities = refine_entities(tagged, sample_text, sentences)
+    spans = {e.text for e in entities}
+    assert "St. Petersburg" in spans and "Donald Trump Rusland" not in spans
+    actors = group_actors(entities, {"PER", "ORG", "LOC"}, sample_text, sentences)
+    trump = [a for a in actors if "Trump" in a.name]
+    poetin = [a for a in actors if "Poetin" in a.name]
+    assert [(a.id, a.type) for a in trump] == [("per:donald-trump", "PER")]
+    assert [(a.id, a.type) for a in poetin] == [("per:vladimir-poetin", "PER")]
+    trump_mentions = {(m.kind, m.text) for m in trump[0].mentions}
+    poetin_mentions = {(m.kind, m.text) for m in poetin[0].mentions}
+    assert {("name", "Trumps"), ("nominal", "de Amerikaanse president"), ("pronoun", "Hij")} <= trump_mentions
+    assert {("name", "Poetin"), ("nominal", "De Russische leider"), ("nominal", "de Russische president")} <= (
+        poetin_mentions
+    )

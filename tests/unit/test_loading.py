@@ -2,6 +2,7 @@ import pytest
 
 from service.models.loading import ModelLoadError, is_hub_id
 from service.models.ner import load_ner_model
+from service.models.stance import load_stance_model
 
 
 def test_hub_ids_and_local_paths_are_told_apart(tmp_path, tiny_tagger_path):
@@ -38,3 +39,24 @@ def test_corrupt_model_file_is_a_clear_error(tmp_path):
     corrupt.write_bytes(b"not a torch file")
     with pytest.raises(ModelLoadError, match=r"NER_MODEL=.*model.pt' cannot be loaded: "):
         load_ner_model(str(corrupt))
+
+
+@pytest.mark.parametrize(
+    ("load", "setting", "reason"),
+    [
+        (load_ner_model, "NER_MODEL", "no such file or directory, and not a hub id (owner/name)"),
+        (load_stance_model, "STANCE_MODEL", "no such file or directory"),
+    ],
+)
+def test_both_models_fail_the_same_way_naming_their_setting(tmp_path, load, setting, reason):
+    missing = str(tmp_path / "nope")
+    with pytest.raises(ModelLoadError) as caught:
+        load(missing)
+    assert str(caught.value) == f"{setting}={missing!r} cannot be loaded: {reason}"
+    assert caught.value.setting == setting
+
+
+def test_a_stance_model_is_never_looked_up_on_a_hub():
+    # Shaped like a hub id, but stance models are directories: the error must not send anyone to a hub.
+    with pytest.raises(ModelLoadError, match=r"^STANCE_MODEL='flair/stance-dutch' cannot be loaded: no such file"):
+        load_stance_model("flair/stance-dutch")

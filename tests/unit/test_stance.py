@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
-from service.models.stance import (
-    POSITIONS,
-    TOPICS,
-    StanceModel,
-    StanceModelError,
-    TopicStance,
-    load_stance_model,
-    normalise_window,
-    stance_window,
-)
+from service.models.loading import ModelLoadError
+from service.models.stance import POSITIONS, StanceModel, TopicStance, load_stance_model
+from service.models.stance_features import normalise_window, stance_window
 from service.text import split_sentences
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "stance-nl-compact"
@@ -78,7 +72,7 @@ def test_glued_training_text_normalises_to_the_service_window() -> None:
 
 
 def test_training_reads_units_through_the_service_normalisation(tmp_path: Path) -> None:
-    from training.stance import read_units
+    from training.stance_data import read_units
 
     units_csv = tmp_path / "units.csv"
     units_csv.write_text(
@@ -92,7 +86,8 @@ def test_training_reads_units_through_the_service_normalisation(tmp_path: Path) 
 
 def test_predict_returns_every_topic_with_scores_summing_to_one(model: StanceModel) -> None:
     (stances,) = model.predict([IMMIGRATION])
-    assert [s.topic for s in stances] == list(TOPICS) == list(model.topics)
+    shipped_topics = json.loads((MODEL_DIR / "metadata.json").read_text(encoding="utf-8"))["topics"]
+    assert [s.topic for s in stances] == shipped_topics == list(model.topics)
     for stance in stances:
         assert isinstance(stance, TopicStance)
         assert stance.position in POSITIONS
@@ -128,9 +123,38 @@ def test_gate_marks_immigration_relevant_and_football_not(model: StanceModel) ->
     assert not any(s.relevant for s in football)
 
 
-def test_missing_model_directory_names_the_path(tmp_path: Path) -> None:
+def copy_of_shipped_model(target: Path) -> Path:
+    target.mkdir()
+    for name in ("metadata.json", "gate.joblib", "classifier.joblib"):
+        shutil.copy(MODEL_DIR / name, target)
+    return target
+
+
+def test_the_topics_are_the_ones_the_metadata_lists(tmp_path: Path) -> None:
+    directory = copy_of_shipped_model(tmp_path / "two-topics")
+    metadata = json.loads((directory / "metadata.json").read_text(encoding="utf-8"))
+    metadata["topics"] = ["economic", "immigration"]
+    (directory / "metadata.json").write_text(json.dumps(metadata), encoding="utf-8")
+    model = load_stance_model(directory)
+    assert model.topics == ("economic", "immigration")
+    (stances,) = model.predict([IMMIGRATION])
+    assert [s.topic for s in stances] == ["economic", "immigration"]
+    with pytest.raises(ValueError, match="education"):
+        model.predict([IMMIGRATION], ["education"])
+
+
+def test_a_topic_without_a_threshold_is_refused_naming_the_setting(tmp_path: Path) -> None:
+    directory = copy_of_shipped_model(tmp_path / "no-threshold")
+    metadata = json.loads((directory / "metadata.json").read_text(encoding="utf-8"))
+    del metadata["thresholds"]["education"]
+    (directory / "metadata.json").write_text(json.dumps(metadata), encoding="utf-8")
+    with pytest.raises(ModelLoadError, match=r"STANCE_MODEL=.*no threshold for topics \['education'\]"):
+        load_stance_model(directory)
+
+
+def test_missing_model_directory_names_the_setting_and_the_path(tmp_path: Path) -> None:
     missing = tmp_path / "no-such-model"
-    with pytest.raises(StanceModelError, match=str(missing)):
+    with pytest.raises(ModelLoadError, match=rf"^STANCE_MODEL='{missing}' cannot be loaded: no such file"):
         load_stance_model(missing)
 
 
@@ -139,34 +163,8 @@ def test_corrupt_model_file_names_the_file(tmp_path: Path) -> None:
     broken.mkdir()
     shutil.copy(MODEL_DIR / "metadata.json", broken)
     (broken / "gate.joblib").write_bytes(b"not a joblib file")
-    with pytest.raises(StanceModelError, match=str(broken / "gate.joblib")):
+    with pytest.raises(ModelLoadError, match=rf"^STANCE_MODEL=.*StanceModelError: .*{broken / 'gate.joblib'}"):
         load_stance_model(broken)
-
-
-def test_flair_text_classifier_directory_loads_and_predicts(tmp_path: Path) -> None:
-    """A directory with ``model.pt`` scores positions with a Flair TextClassifier (here untrained)."""
-    pytest.importorskip("flair")
-    from flair.data import Dictionary
-    from flair.embeddings import DocumentPoolEmbeddings, OneHotEmbeddings
-    from flair.models import TextClassifier
-
-    words, labels = Dictionary(), Dictionary(add_unk=False)
-    for word in IMMIGRATION.split():
-        words.add_item(word)
-    for position in POSITIONS:
-        labels.add_item(position)
-    embeddings = DocumentPoolEmbeddings([OneHotEmbeddings(words, embedding_length=8)])
-    directory = tmp_path / "flair-stance"
-    directory.mkdir()
-    TextClassifier(embeddings, label_type="position", label_dictionary=labels).save(directory / "model.pt")
-    for name in ("metadata.json", "gate.joblib"):
-        shutil.copy(MODEL_DIR / name, directory)
-
-    stances = load_stance_model(directory).predict([IMMIGRATION, FOOTBALL], ["immigration"])
-    assert [[s.topic for s in row] for row in stances] == [["immigration"], ["immigration"]]
-    for (stance,) in stances:
-        assert stance.position in POSITIONS
-        assert sum(stance.scores.values()) == pytest.approx(1.0)
 
 
 def test_predict_relevant_keeps_exactly_the_gated_stances_of_predict(model):

@@ -3,7 +3,7 @@ from service.text import split_sentences, tokenize
 
 def test_every_token_and_sentence_slices_the_sample_article(sample_text):
     sentences = split_sentences(sample_text)
-    assert len(sentences) > 20
+    assert len(sentences) == 50
     for sentence in sentences:
         assert sample_text[sentence.start : sentence.end].strip() == sample_text[sentence.start : sentence.end]
         for token in sentence.tokens:
@@ -56,3 +56,77 @@ def test_lowercase_after_full_stop_continues_the_sentence():
 
 def test_whitespace_only_text_has_no_sentences():
     assert split_sentences(" \n\t ") == []
+
+
+def sentence_texts(text: str) -> list[str]:
+    return [text[s.start : s.end] for s in split_sentences(text)]
+
+
+def test_no_sentence_ends_inside_a_name_or_after_an_abbreviation():
+    text = (
+        "De aanslag in St. Petersburg werd verijdeld. Mr. Visser sprak met dr. Jansen en prof.dr. Bakker. "
+        "Het z.g. Torentje bleef dicht, aldus J.P. Balkenende. Zij zag o.a. Rutte en J. de Vries."
+    )
+    assert sentence_texts(text) == [
+        "De aanslag in St. Petersburg werd verijdeld.",
+        "Mr. Visser sprak met dr. Jansen en prof.dr. Bakker.",
+        "Het z.g. Torentje bleef dicht, aldus J.P. Balkenende.",
+        "Zij zag o.a. Rutte en J. de Vries.",
+    ]
+
+
+def test_abbreviations_initials_and_ages_keep_their_stop_in_one_token_as_in_conll():
+    text = "In St. Petersburg zag de 48-jarige J.P. Balkenende o.a. dr. Jansen en prof.dr. Bakker."
+    assert [t.text for t in tokenize(text)] == [
+        "In",
+        "St.",
+        "Petersburg",
+        "zag",
+        "de",
+        "48-jarige",
+        "J.P.",
+        "Balkenende",
+        "o.a.",
+        "dr.",
+        "Jansen",
+        "en",
+        "prof.dr.",
+        "Bakker",
+        ".",
+    ]
+
+
+def test_a_sentence_final_word_that_merely_starts_like_an_abbreviation_keeps_its_own_stop():
+    assert [t.text for t in tokenize("Hij woont in de stad.")][-2:] == ["stad", "."]
+    assert sentence_texts("Hij woont in de stad. Zij niet.") == ["Hij woont in de stad.", "Zij niet."]
+
+
+def test_a_heading_line_without_punctuation_is_not_glued_to_the_next_sentence():
+    text = "Lange traditie\nDonald Trump\nRusland en de Verenigde Staten zijn rivalen.\n,,We praten”, zei hij."
+    assert sentence_texts(text) == [
+        "Lange traditie",
+        "Donald Trump",
+        "Rusland en de Verenigde Staten zijn rivalen.",
+        ",,We praten”, zei hij.",
+    ]
+
+
+def test_a_hard_wrapped_line_that_continues_in_lower_case_stays_one_sentence():
+    text = "De premier sprak met de\nburgemeester over de plannen,\nDaarna niet meer."
+    assert sentence_texts(text) == ["De premier sprak met de\nburgemeester over de plannen,\nDaarna niet meer."]
+
+
+def test_long_texts_full_of_stops_split_in_one_pass():
+    """Each stop is judged by its neighbours and a capped look-back, never by rescanning the text: 20,000
+    sentences split, and a 40,000-character word full of stops is too long to be an abbreviation."""
+    assert len(split_sentences("Zin. " * 20_000)) == 20_000
+    word = "a." * 20_000
+    text = f"{word} {word} Einde."
+    sentences = split_sentences(text)
+    assert [(s.start, s.end) for s in sentences] == [(0, 2 * len(word) + 1), (len(text) - 6, len(text))]
+
+
+def test_an_acronym_in_capitals_is_a_name_not_an_abbreviation():
+    text = "Hij werkt bij ING. Daarna ging hij naar huis."
+    assert sentence_texts(text) == ["Hij werkt bij ING.", "Daarna ging hij naar huis."]
+    assert [t.text for t in tokenize(text)][3:5] == ["ING", "."]

@@ -9,7 +9,7 @@ import pytest
 from tests.tiny_models import tagged_sentences
 from training.corpora import to_flair_sentence
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+pytestmark = [pytest.mark.training, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 
 
 def _corpus():

@@ -1,0 +1,471 @@
+"""Actor-to-actor stance: the marked-pair input and the classifier backend that scores it.
+
+The model reads one sentence in which the source actor (who takes the stance) and the target actor (toward
+whom) are marked: ``[S] Rutte [/S] prijst [T] Kaag [/T] om haar leiderschap``. Training
+(``training.actor_stance``, on net2021 statements) and serving must build that string identically, so
+:func:`mark_pair`, the feature views and the polarity cues live here and training imports them. The
+pickled artefact holds only standard scikit-learn objects, view weights and a word polarity table; the text
+preparation is this module's code.
+
+The views mask the actor names (``src`` / ``tgt``): a stance is carried by the words around and between the
+actors (``prijst``, ``kritiek op``), and the model must not learn which parties the 2021 news happened to
+pit against each other, since the service scores Trump and Poetin as well.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import joblib
+import numpy as np
+from scipy import sparse
+
+POSITIONS: tuple[str, ...] = ("positive", "negative", "neutral")
+SOURCE_OPEN, SOURCE_CLOSE = "[S]", "[/S]"
+TARGET_OPEN, TARGET_CLOSE = "[T]", "[/T]"
+MARKERS: tuple[str, ...] = (SOURCE_OPEN, SOURCE_CLOSE, TARGET_OPEN, TARGET_CLOSE)
+SOURCE_PLACEHOLDER, TARGET_PLACEHOLDER = "src", "tgt"
+# Words either side of the marked pair that still belong to the clause linking the two actors.
+CONTEXT_WORDS = 6
+
+METADATA_FILE = "metadata.json"
+CLASSIFIER_FILE = "classifier.joblib"
+
+Span = tuple[int, int]
+
+_MARKER_TEXT = re.compile(r"\[/?[ST]\]")
+_WHITESPACE = re.compile(r"\s+")
+# The corpus is tokenised ("VVD , CDA ( Hoekstra )"), service text is not ("VVD, CDA (Hoekstra)"): both
+# are brought to the untokenised form.
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:!?)%])")
+_SPACE_AFTER_OPENING = re.compile(r"([(])\s+")
+# Personal and possessive pronouns become one token: they tell the actors' gender and number, not the stance,
+# and in a few hundred training sentences "haar" had come to mean criticism (of the women who led parties).
+_PRONOUN = re.compile(
+    r"\b(?:hij|zij|ze|haar|hem|zijn|hun|hen|ik|mij|me|mijn|wij|we|ons|onze|jij|je|jou|jouw|u|uw)\b", re.IGNORECASE
+)
+PRONOUN_PLACEHOLDER = "pron"
+_MARKED_PAIR = re.compile(
+    r"\[(?P<first>[ST])\] (?P<first_name>.*?) \[/(?P=first)\](?P<between>.*?)\[(?P<second>[ST])\] "
+    r"(?P<second_name>.*?) \[/(?P=second)\]"
+)
+
+
+class ActorStanceModelError(RuntimeError):
+    """The actor stance model directory or one of its files is missing or cannot be read."""
+
+
+@dataclass(frozen=True, slots=True)
+class PairStance:
+    """The source actor's stance toward the target actor in one sentence.
+
+    ``scores`` holds the probability of each position (summing to 1); ``position`` is the most probable one
+    and ``confidence`` its probability.
+    """
+
+    position: str
+    scores: dict[str, float]
+    confidence: float
+
+
+def normalise_sentence(text: str) -> str:
+    """Whitespace collapsed, no space before closing punctuation or after an opening bracket."""
+    text = _WHITESPACE.sub(" ", text).strip()
+    return _SPACE_AFTER_OPENING.sub(r"\1", _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text))
+
+
+def mark_pair(sentence: str, source: Span, target: Span) -> str:
+    """The model input: ``sentence`` with ``sentence[source]`` in ``[S] … [/S]`` and ``sentence[target]`` in
+    ``[T] … [/T]``, normalised.
+
+    Spans are ``(start, end)`` character offsets into ``sentence``; they must be non-empty, inside it and
+    disjoint. Marker-like text already in the sentence is removed so that it cannot be read as a mark.
+    """
+    _check_spans(sentence, source, target)
+    cuts = sorted([(source, SOURCE_OPEN, SOURCE_CLOSE), (target, TARGET_OPEN, TARGET_CLOSE)])
+    pieces, position = [], 0
+    for (start, end), opening, closing in cuts:
+        pieces += [sentence[position:start], f" {opening} ", sentence[start:end], f" {closing} "]
+        position = end
+    pieces.append(sentence[position:])
+    cleaned = [piece if piece.strip() in MARKERS else _MARKER_TEXT.sub(" ", piece) for piece in pieces]
+    return normalise_sentence("".join(cleaned))
+
+
+def _check_spans(sentence: str, source: Span, target: Span) -> None:
+    for name, (start, end) in (("source", source), ("target", target)):
+        if not 0 <= start < end <= len(sentence):
+            raise ValueError(f"{name} span {start}:{end} is empty or outside the sentence (length {len(sentence)})")
+        if not sentence[start:end].strip():
+            raise ValueError(f"{name} span {start}:{end} holds only whitespace")
+    if source[0] < target[1] and target[0] < source[1]:
+        raise ValueError(f"source span {source[0]}:{source[1]} overlaps target span {target[0]}:{target[1]}")
+
+
+def _pronouns_masked(text: str) -> str:
+    return _PRONOUN.sub(PRONOUN_PLACEHOLDER, text)
+
+
+@dataclass(frozen=True, slots=True)
+class _PairParts:
+    """A marked sentence cut at its marks: the text before, between and after the pair (pronouns masked),
+    and their order."""
+
+    before: str
+    between: str
+    after: str
+    source_first: bool
+
+
+def _parts(marked: str) -> _PairParts:
+    match = _MARKED_PAIR.search(marked)
+    if match is None:
+        raise ValueError(f"not a marked pair (expected {SOURCE_OPEN} and {TARGET_OPEN} marks): {marked!r}")
+    return _PairParts(
+        before=_pronouns_masked(marked[: match.start()]),
+        between=_pronouns_masked(match["between"]),
+        after=_pronouns_masked(marked[match.end() :]),
+        source_first=match["first"] == "S",
+    )
+
+
+def masked_sentence(marked: str) -> str:
+    """The whole sentence with the actors replaced by ``src`` and ``tgt`` (and pronouns by ``pron``)."""
+    parts = _parts(marked)
+    first, second = (
+        (SOURCE_PLACEHOLDER, TARGET_PLACEHOLDER) if parts.source_first else (TARGET_PLACEHOLDER, SOURCE_PLACEHOLDER)
+    )
+    return normalise_sentence(f"{parts.before} {first} {parts.between} {second} {parts.after}")
+
+
+def between_words(marked: str) -> str:
+    """The words between the two actors, each prefixed by the pair's order (``st:`` source first, else
+    ``ts:``): "A prijst B" and "B prijst A" say opposite things about who supports whom."""
+    parts = _parts(marked)
+    order = "st" if parts.source_first else "ts"
+    words = re.findall(r"\w+", parts.between.lower()) or ["<adjacent>"]
+    return " ".join(f"{order}:{word}" for word in words)
+
+
+def context_words(marked: str) -> str:
+    """The masked clause around the pair: a few words before, all words between, a few after."""
+    parts = _parts(marked)
+    before = parts.before.split()[-CONTEXT_WORDS:]
+    after = parts.after.split()[:CONTEXT_WORDS]
+    first, second = (
+        (SOURCE_PLACEHOLDER, TARGET_PLACEHOLDER) if parts.source_first else (TARGET_PLACEHOLDER, SOURCE_PLACEHOLDER)
+    )
+    return normalise_sentence(" ".join([*before, first, parts.between, second, *after]))
+
+
+# Dutch words with which one actor supports or attacks another, written for this project. Stems match as word
+# prefixes; short or ambiguous words ("eens", "tegen", "prijst": "prijs" is also "price") only as whole words.
+SUPPORT_STEMS: tuple[str, ...] = (
+    "steun",
+    "gesteund",
+    "prees",
+    "prezen",
+    "geprezen",
+    "looft",
+    "loven",
+    "compliment",
+    "bewonder",
+    "waardeer",
+    "waardering",
+    "samenwerk",
+    "bondgeno",
+    "akkoord",
+    "instem",
+    "bijval",
+    "bedank",
+    "dankbaar",
+    "feliciteer",
+    "verdedig",
+    "vertrouw",
+    "omarm",
+    "verwelkom",
+    "aansluit",
+    "coalitiepartner",
+    "sympathie",
+    "eensgezind",
+    "bewondering",
+    "lofrede",
+    "hulde",
+    "applaudis",
+)
+SUPPORT_WORDS: frozenset[str] = frozenset(
+    {"prijst", "prijzen", "lof", "eens", "samen", "helpt", "helpen", "hulp", "respect", "trots"}
+)
+CRITICISM_STEMS: tuple[str, ...] = (
+    "kritiek",
+    "kritisch",
+    "bekritiseer",
+    "hekel",
+    "uithaal",
+    "aanval",
+    "aanvallen",
+    "verwijt",
+    "verweet",
+    "beschuldig",
+    "veroordeel",
+    "afkeur",
+    "afgewezen",
+    "verwerp",
+    "uitsluit",
+    "uitgesloten",
+    "botst",
+    "botsen",
+    "botsing",
+    "ruzie",
+    "conflict",
+    "clash",
+    "bespot",
+    "hoon",
+    "woedend",
+    "teleurgesteld",
+    "waarschuw",
+    "oneens",
+    "wantrouw",
+    "leugen",
+    "liegt",
+    "liegen",
+    "gelogen",
+    "hypocriet",
+    "onzin",
+    "schande",
+    "schandalig",
+    "faalt",
+    "gefaald",
+    "mislukt",
+    "irritatie",
+    "ergert",
+    "ergernis",
+    "sneer",
+    "ondermijn",
+    "dreigt",
+    "treiter",
+    "tegenstander",
+    "vernietigend",
+    "onacceptabel",
+    "verbijster",
+    "zwartmak",
+    "beschadig",
+    "afrekenen",
+    "afstand",
+    "verzet",
+    "boycot",
+    "opstappen",
+    "aftreden",
+    "zondebok",
+)
+CRITICISM_WORDS: frozenset[str] = frozenset(
+    {"boos", "spot", "tegen", "zwak", "faal", "eist", "eisen", "valt", "viel", "haalt", "haalde", "slaat", "sloeg"}
+)
+NEGATIONS: frozenset[str] = frozenset({"niet", "geen", "nooit", "allerminst", "nauwelijks", "noch"})
+NEGATION_REACH = 3
+
+
+@dataclass(frozen=True)
+class PolarityLexicon:
+    """Prior polarity of words: the support/criticism cues above plus a word → polarity table (the model
+    ships the table it was trained with; see the model card for its source and licence).
+
+    Gives the rule baseline its score and the classifier a view that knows words it never saw in training.
+    """
+
+    word_polarity: Mapping[str, float]
+
+    def polarity(self, word: str) -> float:
+        """+1 for a support cue, -1 for a criticism cue, else the table's polarity (0 when unknown)."""
+        if word in CRITICISM_WORDS or word.startswith(CRITICISM_STEMS):
+            return -1.0
+        if word in SUPPORT_WORDS or word.startswith(SUPPORT_STEMS):
+            return 1.0
+        return float(self.word_polarity.get(word, 0.0))
+
+    def signed_words(self, marked: str) -> list[tuple[str, str, float]]:
+        """``(part, word, polarity)`` for every polar word of the clause around the pair (part is ``before``,
+        ``between`` or ``after``); a negation in the three words before a word flips its polarity."""
+        parts = _parts(marked)
+        pieces = (
+            ("before", parts.before.split()[-CONTEXT_WORDS:]),
+            ("between", parts.between.split()),
+            ("after", parts.after.split()[:CONTEXT_WORDS]),
+        )
+        words = [
+            (part, word) for part, chunk in pieces for token in chunk for word in re.findall(r"\w+", token.lower())
+        ]
+        signed = []
+        for i, (part, word) in enumerate(words):
+            polarity = self.polarity(word)
+            if polarity and NEGATIONS & {w for _, w in words[max(0, i - NEGATION_REACH) : i]}:
+                polarity = -polarity
+            if polarity:
+                signed.append((part, word, polarity))
+        return signed
+
+    def score(self, marked: str) -> float:
+        """Summed polarity of the clause around the pair (the rule baseline's score)."""
+        return sum(polarity for _, _, polarity in self.signed_words(marked))
+
+    def tokens(self, marked: str) -> str:
+        """The polarity view: a ``pos``/``neg`` token per polar word, also by part of the clause, and the sign
+        of the sum."""
+        signed = self.signed_words(marked)
+        tokens = []
+        for part, _, polarity in signed:
+            sign = "pos" if polarity > 0 else "neg"
+            tokens += [sign, f"{part}:{sign}"]
+        total = sum(polarity for _, _, polarity in signed)
+        tokens.append("sum:pos" if total > 0 else "sum:neg" if total < 0 else "sum:zero")
+        return " ".join(tokens)
+
+
+FEATURE_VIEWS: Mapping[str, Callable[[str, PolarityLexicon], str]] = MappingProxyType(
+    {
+        "masked_sentence": lambda marked, _: masked_sentence(marked),
+        "between_words": lambda marked, _: between_words(marked),
+        "context_words": lambda marked, _: context_words(marked),
+        "polarity": lambda marked, lexicon: lexicon.tokens(marked),
+    }
+)
+
+
+def featurise(
+    marked: Sequence[str],
+    views: Sequence[str],
+    vectorizers: Sequence[Any],
+    weights: Sequence[float],
+    lexicon: PolarityLexicon,
+) -> Any:
+    """Sparse features of marked sentences: each view's text through its fitted vectoriser, scaled by the
+    view's weight (a few polarity tokens must be able to outweigh thousands of n-grams), stacked."""
+    blocks = [
+        weight * vec.transform([FEATURE_VIEWS[view](m, lexicon) for m in marked])
+        for view, vec, weight in zip(views, vectorizers, weights)
+    ]
+    return sparse.hstack(blocks, format="csr")
+
+
+@dataclass(frozen=True)
+class SklearnPairScorer:
+    """Feature views + their fitted vectorisers and weights + a scikit-learn classifier with
+    ``predict_proba``, and the polarity lexicon the ``polarity`` view reads."""
+
+    views: tuple[str, ...]
+    vectorizers: tuple[Any, ...]
+    weights: tuple[float, ...]
+    classifier: Any
+    lexicon: PolarityLexicon
+
+    def scores(self, marked: Sequence[str]) -> np.ndarray:
+        """Position probabilities, shape ``(len(marked), len(POSITIONS))``, in ``POSITIONS`` order."""
+        features = featurise(marked, self.views, self.vectorizers, self.weights, self.lexicon)
+        probabilities = self.classifier.predict_proba(features)
+        column = {label: i for i, label in enumerate(self.classifier.classes_)}
+        ordered = np.column_stack(
+            [probabilities[:, column[p]] if p in column else np.zeros(len(marked)) for p in POSITIONS]
+        )
+        return ordered / ordered.sum(axis=1, keepdims=True)
+
+
+class ActorStanceModel:
+    """The actor-to-actor stance classifier, loaded once; ``predict`` mutates nothing (thread-safe)."""
+
+    def __init__(self, model_id: str, version: str, scorer: SklearnPairScorer, metadata: Mapping[str, Any]) -> None:
+        self.model_id = model_id
+        self.version = version
+        self.metadata: Mapping[str, Any] = MappingProxyType(dict(metadata))
+        self._scorer = scorer
+
+    def predict(self, pairs: Sequence[tuple[str, Span, Span]]) -> list[PairStance]:
+        """The stance of each ``(sentence, source span, target span)``, in one batched call.
+
+        Raises ``ValueError`` for a span that is empty, outside its sentence or overlapping the other.
+        """
+        if not pairs:
+            return []
+        scores = self._scorer.scores([mark_pair(sentence, source, target) for sentence, source, target in pairs])
+        return [self._stance(row) for row in scores]
+
+    @staticmethod
+    def _stance(row: np.ndarray) -> PairStance:
+        best = int(np.argmax(row))
+        return PairStance(
+            position=POSITIONS[best],
+            scores={p: float(s) for p, s in zip(POSITIONS, row)},
+            confidence=float(row[best]),
+        )
+
+
+def save_actor_stance_model(directory: str | Path, scorer: SklearnPairScorer, metadata: Mapping[str, Any]) -> None:
+    """Write ``metadata.json`` and ``classifier.joblib`` (the format :func:`load_actor_stance_model` reads)."""
+    path = Path(directory)
+    path.mkdir(parents=True, exist_ok=True)
+    artefact = {
+        "views": scorer.views,
+        "vectorizers": scorer.vectorizers,
+        "weights": scorer.weights,
+        "classifier": scorer.classifier,
+        "word_polarity": dict(scorer.lexicon.word_polarity),
+    }
+    joblib.dump(artefact, path / CLASSIFIER_FILE, compress=3)
+    (path / METADATA_FILE).write_text(json.dumps(metadata, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def load_actor_stance_model(directory: str | Path) -> ActorStanceModel:
+    """Load ``metadata.json`` + ``classifier.joblib`` written by ``training.actor_stance``."""
+    path = Path(directory)
+    metadata = _read_metadata(path / METADATA_FILE)
+    artefact = _read_artefact(path / CLASSIFIER_FILE)
+    unknown = [view for view in artefact["views"] if view not in FEATURE_VIEWS]
+    if unknown:
+        raise ActorStanceModelError(f"{path / CLASSIFIER_FILE} uses feature views this code lacks: {unknown}")
+    lexicon = PolarityLexicon(MappingProxyType(dict(artefact["word_polarity"])))
+    scorer = SklearnPairScorer(
+        tuple(artefact["views"]),
+        tuple(artefact["vectorizers"]),
+        tuple(float(w) for w in artefact["weights"]),
+        artefact["classifier"],
+        lexicon,
+    )
+    return ActorStanceModel(metadata["model_id"], metadata["version"], scorer, metadata)
+
+
+def _read_metadata(path: Path) -> dict[str, Any]:
+    try:
+        metadata = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise ActorStanceModelError(f"actor stance model metadata not found: {path}") from error
+    except (OSError, ValueError) as error:
+        raise ActorStanceModelError(f"actor stance model metadata unreadable: {path}: {error}") from error
+    missing = [key for key in ("model_id", "version", "positions") if key not in metadata]
+    if missing:
+        raise ActorStanceModelError(f"actor stance model metadata {path} lacks {missing}")
+    if tuple(metadata["positions"]) != POSITIONS:
+        raise ActorStanceModelError(f"{path}: positions {metadata['positions']} are not {list(POSITIONS)}")
+    return metadata
+
+
+def _read_artefact(path: Path) -> dict[str, Any]:
+    """A joblib dict written by ``training.actor_stance`` (our own file: unpickling it is trusted)."""
+    if not path.is_file():
+        raise ActorStanceModelError(f"actor stance model file not found: {path}")
+    try:
+        artefact = joblib.load(path)
+    except Exception as error:  # joblib/pickle raise many types on a corrupt file
+        raise ActorStanceModelError(f"actor stance model file unreadable: {path}: {error}") from error
+    missing = [
+        key
+        for key in ("views", "vectorizers", "weights", "classifier", "word_polarity")
+        if not isinstance(artefact, dict) or key not in artefact
+    ]
+    if missing:
+        raise ActorStanceModelError(f"actor stance model file {path} lacks {missing}")
+    return artefact

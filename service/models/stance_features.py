@@ -1,0 +1,99 @@
+"""The stance model's input text: the window around a mention and the feature views built from it.
+
+This is the seam between training and serving. The classifier was trained on the issuepositions ``units.csv``
+windows (previous + current + next sentence, the actor mention wrapped in ``**…**``); the service must build
+exactly that input from its own sentence splitter. So the window builder, :func:`normalise_window` and the
+feature views live here, and both ``training.stance*`` and :mod:`service.models.stance` import them. The
+pickled artefacts hold only standard scikit-learn objects; the text preparation is this shared code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any
+
+from scipy import sparse
+
+from service.text import Sentence
+
+MARK = "**"
+
+# units.csv glues sentences together ("overboord.Het"); a space is put back after sentence-final punctuation
+# (and closing quotes) that is directly followed by an optional marker/opening quote and a capital.
+_GLUED_SENTENCE = re.compile(r"([.!?…]+[\"'”’»]*)(?=(?:\*\*)?[\"'„“«(]?(?:\*\*)?[A-ZÀ-ÖØ-Þ])")
+_WHITESPACE = re.compile(r"\s+")
+# Words either side of the marked mention that make up the actor's own clause (the "actor" view).
+ACTOR_CONTEXT_WORDS = 10
+
+
+def normalise_window(window: str) -> str:
+    """Canonical form of a model input: glued sentences separated, whitespace collapsed.
+
+    Applied to units.csv texts in training and to service windows at inference, so both look alike.
+    """
+    return _WHITESPACE.sub(" ", _GLUED_SENTENCE.sub(r"\1 ", window)).strip()
+
+
+def stance_window(text: str, sentences: list[Sentence], sentence_index: int, start: int, end: int) -> str:
+    """The model input for the mention ``text[start:end]`` in ``sentences[sentence_index]``.
+
+    Previous sentence + sentence + next sentence with the mention wrapped in ``**…**``, normalised.
+    """
+    sentence = sentences[sentence_index]
+    if not sentence.start <= start < end <= sentence.end:
+        raise ValueError(
+            f"mention {start}:{end} lies outside sentence {sentence_index} ({sentence.start}:{sentence.end})"
+        )
+    marked = text[sentence.start : start] + MARK + text[start:end] + MARK + text[end : sentence.end]
+    before = [text[s.start : s.end] for s in sentences[max(0, sentence_index - 1) : sentence_index]]
+    after = [text[s.start : s.end] for s in sentences[sentence_index + 1 : sentence_index + 2]]
+    return normalise_window(" ".join([*before, marked, *after]))
+
+
+def topic_text(window: str, topic: str) -> str:
+    """The whole window with the topic id in front (the baseline's input)."""
+    return f"{topic} | {window}"
+
+
+def actor_context(window: str, topic: str) -> str:
+    """The words around the marked mention(s): what the actor says or does, not the whole window."""
+    words = window.split()
+    marked = [i for i, word in enumerate(words) if MARK in word]
+    if not marked:
+        return window
+    return " ".join(words[max(0, marked[0] - ACTOR_CONTEXT_WORDS) : marked[-1] + ACTOR_CONTEXT_WORDS + 1])
+
+
+def topic_words(window: str, topic: str) -> str:
+    """Every word crossed with the topic ("immigration:beperken"): a word's pole differs per topic."""
+    return " ".join(f"{topic}:{word}" for word in re.findall(r"\w+", window.lower()))
+
+
+def mention_topic(window: str, topic: str) -> str:
+    """The marked mention's words crossed with the topic ("immigration:wilders"): an actor's usual stance."""
+    mentions = re.findall(r"\*\*(.+?)\*\*", window)
+    return " ".join(f"{topic}:{word}" for mention in mentions for word in re.findall(r"\w+", mention.lower()))
+
+
+def plain_text(window: str, topic: str = "") -> str:
+    """The window without markers: what the relevance gate reads (relevance does not depend on the actor)."""
+    return window.replace(MARK, "")
+
+
+FEATURE_VIEWS: Mapping[str, Callable[[str, str], str]] = MappingProxyType(
+    {
+        "topic_text": topic_text,
+        "actor_context": actor_context,
+        "topic_words": topic_words,
+        "mention_topic": mention_topic,
+        "plain_text": plain_text,
+    }
+)
+
+
+def featurise(pairs: Sequence[tuple[str, str]], views: Sequence[str], vectorizers: Sequence[Any]) -> Any:
+    """Sparse features of ``(window, topic)`` pairs: each view's text through its vectoriser, stacked."""
+    blocks = [vec.transform([FEATURE_VIEWS[view](w, t) for w, t in pairs]) for view, vec in zip(views, vectorizers)]
+    return sparse.hstack(blocks, format="csr")

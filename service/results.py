@@ -1,0 +1,137 @@
+"""Typed results of the pipeline: what an analysis found, before any JSON exists.
+
+The pipeline builds these; the marshmallow response schemas (``schemas/response.py``) dump them. Every
+offset indexes the text exactly as the caller sent it, so ``text[start:end]`` reproduces each span.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:  # annotations only: the model backends import this module's types, not the reverse
+    from service.models.ner import Entity
+    from service.models.stance import TopicStance
+
+MentionKind = Literal["name", "pronoun", "nominal"]
+QuoteKind = Literal["direct", "indirect"]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A piece of the document: its text and character offsets."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One reference to an actor: a name the tagger found, a pronoun ("hij") or a description ("de premier").
+
+    ``confidence`` is the tagger's for names and the resolver's for pronouns and descriptions.
+    """
+
+    text: str
+    start: int
+    end: int
+    sentence: int
+    confidence: float
+    kind: MentionKind = "name"
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """Something said in the article, and by whom when the article says so.
+
+    ``speaker`` is the id of the actor who says it (None for unnamed sources or when no speaker is found);
+    ``speaker_text`` is the words that name the speaker ("Trump", "hij", "een woordvoerder").
+    """
+
+    text: str
+    start: int
+    end: int
+    kind: QuoteKind
+    cue: Span | None = None
+    speaker: str | None = None
+    speaker_text: Span | None = None
+    sentences: tuple[int, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    """Which model produced a result: its id (path or hub id) and version."""
+
+    id: str
+    version: str
+
+
+@dataclass(frozen=True, slots=True)
+class ModelsUsed:
+    """The models behind one analysis, so that a stored result says what made it."""
+
+    ner: ModelInfo
+    stance: ModelInfo
+
+
+@dataclass(frozen=True, slots=True)
+class Stance:
+    """An actor's stance, pooled over its on-topic mentions.
+
+    Today every stance is on an issue ``topic`` of the codebook. Issue 13 adds stances toward another actor
+    to the same list, which then name their ``target`` instead; fields that only one of the two kinds has
+    are therefore optional, and a client tells the kinds apart by which of them is set.
+    """
+
+    position: str
+    confidence: float
+    scores: Mapping[str, float]
+    evidence: Span
+    mentions: int
+    topic: str | None = None
+    relevance: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ActorResult:
+    """One actor of a document: every mention of it, what it says and where it stands."""
+
+    id: str
+    name: str
+    type: str
+    salience: float
+    mentions: tuple[Mention, ...]
+    quotes: tuple[Quote, ...]
+    stances: tuple[Stance, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentResult:
+    """The analysis of one document. ``entities`` is what the tagger found; ``actors`` group them (with
+    pronouns and descriptions); ``quotes`` lists every quote of the document, attributed or not."""
+
+    id: str | None
+    title: str | None
+    published_at: datetime | None
+    models: ModelsUsed
+    entities: tuple[Entity, ...]
+    actors: tuple[ActorResult, ...]
+    quotes: tuple[Quote, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TargetedStanceResult:
+    """``/v1/stance``: the stance of the actor at a span the caller chose, per requested topic."""
+
+    actor: Span
+    window: str
+    model: ModelInfo
+    stances: tuple[TopicStance, ...]
+
+    @property
+    def text(self) -> str:
+        """The actor's words (the span's text), as the response names them."""
+        return self.actor.text
