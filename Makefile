@@ -10,7 +10,7 @@ FAST_TESTS := not slow and not server and not browser and not training
 LOCK_SOURCES ?= $(addprefix --find-links ,$(shell $(PYTHON) -m pip config get global.find-links 2>/dev/null))
 LOCK_ARGS = --generate-hashes --python-version 3.11 --no-header --quiet $(LOCK_SOURCES)
 
-.PHONY: run test test-fast lint install install-dev lock browser-deps bench lint-deploy container-test soak audit
+.PHONY: run test test-fast lint install install-dev lock browser-deps bench-deps bench lint-deploy container-test soak audit
 
 # Installs come from the locks only: every package pinned, every file checked against its hash.
 $(VENV)/.runtime: requirements.lock
@@ -50,8 +50,14 @@ test-fast: install-dev
 browser-deps:
 	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; }
 
+## Debian's Frog (with its Dutch models) for bench.ner_vs_frog, the tagger's speed next to Frog's NER; apt-get
+## only when it is missing. Frog then runs offline.
+bench-deps:
+	@test -x /usr/bin/frog -a -f /usr/share/frog/nld/frog.cfg || { apt-get update && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y frog frogdata; }
+
 ## Speed benchmarks, about 15 min on an otherwise idle machine: bench/results/*.json, the plot, README tables.
-bench: install-dev
+bench: install-dev bench-deps
 	$(PY) -m bench.coldstart
 	$(PY) -m bench.throughput
 	$(PY) -m bench.overhead
@@ -59,6 +65,7 @@ bench: install-dev
 	$(PY) -m bench.memory
 	$(PY) -m bench.scaling
 	$(PY) -m bench.tuning
+	$(PY) -m bench.ner_vs_frog
 	$(PY) -m bench.profile_request
 	$(PY) -m bench.plot
 	$(PY) -m bench.summary

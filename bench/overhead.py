@@ -4,6 +4,8 @@ One run, same articles, same settings (the server's default configuration; the i
 ``service.state.build_pipeline`` from the same Settings and torch threads). The two are interleaved article by
 article, alternating which goes first, so a change in background load hits both sides alike. Concurrency 1:
 one request at a time, so the ratio is the per-request cost of HTTP, validation, serialisation and logging.
+Each round also times one ``GET /healthz`` (no body, no analysis): the floor of an HTTP exchange with the
+server, which tells the fixed cost of the transport apart from what grows with the article (JSON in and out).
 
     python -m bench.overhead [--articles 60] [--max-seconds 90]
 """
@@ -32,13 +34,22 @@ def time_in_process(pipeline, text: str, index: int) -> float:
     return time.perf_counter() - started
 
 
-def time_http(client: httpx.Client, body: bytes) -> float:
+def time_http(client: httpx.Client, body: bytes, response_sizes: list[int]) -> float:
+    """Seconds for one analysis over HTTP; the answer's size goes to ``response_sizes``."""
     started = time.perf_counter()
     response = client.post("/v1/analyze", content=body)
     response.read()
     elapsed = time.perf_counter() - started
     response.raise_for_status()
+    response_sizes.append(len(response.content))
     return elapsed
+
+
+def time_healthz(client: httpx.Client) -> float:
+    """One round trip that does no work in the app: gunicorn, Flask routing, the hooks, a tiny JSON body."""
+    started = time.perf_counter()
+    client.get("/healthz").raise_for_status()
+    return time.perf_counter() - started
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -56,17 +67,18 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         with httpx.Client(base_url=server.url, timeout=600, headers={"Content-Type": "application/json"}) as client:
             for text, body in zip(texts[-3:], bodies[-3:]):  # warm both sides (first calls allocate)
                 time_in_process(pipeline, text, 0)
-                time_http(client, body)
-            in_process, over_http = [], []
+                time_http(client, body, [])
+            in_process, over_http, healthz, response_sizes = [], [], [], []
             deadline = time.monotonic() + args.max_seconds
             for i, (text, body) in enumerate(zip(texts, bodies)):
                 if time.monotonic() > deadline:
                     break
+                healthz.append(time_healthz(client))
                 if i % 2 == 0:
                     in_process.append(time_in_process(pipeline, text, i))
-                    over_http.append(time_http(client, body))
+                    over_http.append(time_http(client, body, response_sizes))
                 else:
-                    over_http.append(time_http(client, body))
+                    over_http.append(time_http(client, body, response_sizes))
                     in_process.append(time_in_process(pipeline, text, i))
 
     ratio = sum(over_http) / sum(in_process)
@@ -82,6 +94,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "overhead_ratio": round(ratio, 4),
         "median_per_article_ratio": round(statistics.median(per_article), 4),
         "median_added_ms": round(statistics.median(added_ms), 2),
+        "median_healthz_round_trip_ms": round(statistics.median(healthz) * 1000, 2),
+        "mean_request_bytes": round(statistics.fmean(len(body) for body in bodies[: len(in_process)])),
+        "mean_response_bytes": round(statistics.fmean(response_sizes)),
         "goal": f"ratio <= {GOAL}",
         "goal_met": ratio <= GOAL,
     }

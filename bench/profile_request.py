@@ -2,8 +2,9 @@
 
 Timings on the same articles, in one process with one loaded pipeline:
 
-1. ``Pipeline.analyze`` alone (the bare model work), and how it splits into the NER call, the stance call and
-   the rest (clocks around the two model calls, no profiler);
+1. ``Pipeline.analyze`` alone (the bare model work), and how it splits into the NER call, the two stance
+   model calls and the rest (clocks around the model calls, no profiler), and the same split for all the
+   articles in one batch: which stages batching speeds up;
 2. the whole Flask app through its test client (validation, admission, serialisation, logs, metrics), no
    network: the difference to 1 is the app's own per-request cost;
 3. a cProfile of each side: the pipeline (where inside the models the time goes) and the request thread
@@ -33,7 +34,11 @@ HOT_SPOTS = {
     "flair SequenceTagger.predict": ("flair/models/sequence_tagger_model.py", "predict"),
     "flair embeddings (embed)": ("flair/embeddings/base.py", "embed"),
     "NerModel.tag": ("service/models/ner.py", "tag"),
-    "stance model predict": ("service/models/stance.py", "predict"),
+    "topic stance predict_relevant": ("service/models/stance.py", "predict_relevant"),
+    "actor stance predict": ("service/models/actor_stance.py", "predict"),
+    "refine_entities": ("service/entities.py", "refine_entities"),
+    "find_quotes": ("service/quotes.py", "find_quotes"),
+    "select_evidence": ("service/relations.py", "select_evidence"),
     "split_sentences": ("service/text.py", "split_sentences"),
     "group_actors": ("service/actors.py", "group_actors"),
     "marshmallow Schema.load": ("marshmallow/schema.py", "load"),
@@ -64,43 +69,47 @@ def top_own_time(profile: cProfile.Profile, count: int) -> list[dict[str, Any]]:
     ]
 
 
+def model_calls(pipeline) -> dict[str, tuple[object, str]]:
+    """The pipeline's model calls whose wall time ``stage_times`` measures: stage name -> (object, method)."""
+    return {
+        "ner": (pipeline.ner, "tag"),
+        "topic_stance": (pipeline.stance_model, "predict_relevant"),
+        "actor_stance": (pipeline.actor_stance_model, "predict"),
+    }
+
+
 def stage_times(pipeline, work: Callable[[], None]) -> dict[str, Any]:
-    """Wall time of the NER and stance stages inside ``work``, without a profiler's distortion: the two model
-    calls of this pipeline instance are wrapped with a clock for the duration of the run."""
-    spent = {"ner_s": 0.0, "stance_s": 0.0}
-    calls = {"stance_windows": 0}
-    ner_tag, stance_predict = pipeline.ner.tag, pipeline.stance_model.predict
+    """Wall time of each model stage inside ``work``, without a profiler's distortion: the model calls of this
+    pipeline instance are wrapped with a clock for the duration of the run; "rest" is everything else
+    (sentence splitting, entity refinement, grouping, quotes, evidence selection, assembling results)."""
+    spent = dict.fromkeys(model_calls(pipeline), 0.0)
 
-    def timed_tag(documents):
-        started = time.perf_counter()
-        try:
-            return ner_tag(documents)
-        finally:
-            spent["ner_s"] += time.perf_counter() - started
+    def clocked(stage: str, call: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return call(*args, **kwargs)
+            finally:
+                spent[stage] += time.perf_counter() - started
 
-    def timed_predict(windows, topics=None):
-        started = time.perf_counter()
-        calls["stance_windows"] += len(windows)
-        try:
-            return stance_predict(windows, topics)
-        finally:
-            spent["stance_s"] += time.perf_counter() - started
+        return timed
 
-    pipeline.ner.tag, pipeline.stance_model.predict = timed_tag, timed_predict
+    for stage, (owner, method) in model_calls(pipeline).items():
+        setattr(owner, method, clocked(stage, getattr(owner, method)))
     started = time.perf_counter()
     try:
         work()
     finally:
-        del pipeline.ner.tag, pipeline.stance_model.predict  # back to the class methods
+        for owner, method in model_calls(pipeline).values():
+            delattr(owner, method)  # back to the class methods
     total = time.perf_counter() - started
-    rest = total - spent["ner_s"] - spent["stance_s"]
+    rest = total - sum(spent.values())
     return {
         "total_s": round(total, 3),
-        **{key: round(value, 3) for key, value in spent.items()},
+        **{f"{stage}_s": round(value, 3) for stage, value in spent.items()},
         "rest_s": round(rest, 3),
-        "ner_share": round(spent["ner_s"] / total, 3),
-        "stance_share": round(spent["stance_s"] / total, 3),
-        "stance_windows": calls["stance_windows"],
+        **{f"{stage}_share": round(value / total, 3) for stage, value in spent.items()},
+        "rest_share": round(rest / total, 3),
     }
 
 
@@ -133,6 +142,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         timings[name] = time.perf_counter() - started
     pipeline_s = (timings["pipeline"] + timings["pipeline_again"]) / 2
     stages = stage_times(pipeline, bare)
+    documents = [Document(text=text, id=str(i)) for i, text in enumerate(texts)]
+    batch_stages = stage_times(pipeline, lambda: pipeline.analyze(documents))
+    batch_gain = {
+        stage.removesuffix("_s"): round(stages[stage] / batch_stages[stage], 2)
+        for stage in stages
+        if stage.endswith("_s") and batch_stages[stage] > 0
+    }
 
     profiles = {}
     for name, work in (("pipeline", bare), ("request_thread", through_app)):
@@ -153,10 +169,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "app_over_pipeline_ratio": round(timings["app"] / pipeline_s, 4),
         "app_added_ms_per_request": round((timings["app"] - pipeline_s) / len(texts) * 1000, 2),
         "pipeline_stages": stages,
+        "pipeline_stages_one_batch": batch_stages,
+        "one_at_a_time_over_one_batch": batch_gain,
         "profiles": profiles,
         "note": "cProfile slows Python code more than torch kernels; read shares, not absolute times",
     }
     print("pipeline stages (not profiled):", stages)
+    print(f"the same {len(texts)} articles as one batch:", batch_stages)
+    print("one at a time ÷ one batch, by stage:", batch_gain)
     print(
         f"pipeline {pipeline_s:.2f} s, app (test client) {timings['app']:.2f} s for {len(texts)} articles: "
         f"+{document['app_added_ms_per_request']} ms per request"

@@ -107,19 +107,42 @@ class StanceRequestSchema(Schema):
     topics = fields.List(
         fields.String(), validate=validate.Length(min=1), metadata={"description": "Default: every topic"}
     )
+    target = fields.Nested(
+        SpanSchema,
+        metadata={
+            "description": "Optional: the span of another actor; the response then holds the actor's stance "
+            "toward it (target_stance). Must not overlap the actor span"
+        },
+    )
 
     @validates("text")
     def _text_not_blank_and_bounded(self, value: str, **kwargs: Any) -> None:
         DocumentSchema._text_not_blank_and_bounded(self, value, **kwargs)
 
     @validates_schema
-    def _span_inside_text(self, data: dict, **_: Any) -> None:
-        span, text = data.get("actor"), data.get("text")
-        if not span or text is None:
+    def _spans_inside_text(self, data: dict, **_: Any) -> None:
+        text = data.get("text")
+        if text is None:
             return
-        if span["end"] <= span["start"] or span["end"] > len(text):
-            raise ValidationError(
-                f"Span must satisfy 0 <= start < end <= {len(text)} (the text length).", field_name="actor"
-            )
-        if not text[span["start"] : span["end"]].strip():
-            raise ValidationError("The span covers only whitespace.", field_name="actor")
+        for name in ("actor", "target"):
+            _check_span(data.get(name), text, name)
+        actor, target = data.get("actor"), data.get("target")
+        if not (actor and target):
+            return
+        if actor["start"] < target["end"] and target["start"] < actor["end"]:
+            raise ValidationError("The target span overlaps the actor span.", field_name="target")
+        for name, span in (("actor", actor), ("target", target)):
+            if not any(character.isalnum() for character in text[span["start"] : span["end"]]):
+                raise ValidationError(
+                    "With a target, both spans must hold a letter or digit (an actor's words).", field_name=name
+                )
+
+
+def _check_span(span: dict | None, text: str, name: str) -> None:
+    """A span inside the text that covers more than whitespace, or a ValidationError on field ``name``."""
+    if not span:
+        return
+    if span["end"] <= span["start"] or span["end"] > len(text):
+        raise ValidationError(f"Span must satisfy 0 <= start < end <= {len(text)} (the text length).", field_name=name)
+    if not text[span["start"] : span["end"]].strip():
+        raise ValidationError("The span covers only whitespace.", field_name=name)

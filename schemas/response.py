@@ -34,7 +34,10 @@ class ModelInfoSchema(Schema):
 
 class ModelsUsedSchema(Schema):
     ner = fields.Nested(ModelInfoSchema, required=True)
-    stance = fields.Nested(ModelInfoSchema, required=True)
+    stance = fields.Nested(ModelInfoSchema, required=True, metadata={"description": "Issue stance model"})
+    actor_stance = fields.Nested(
+        ModelInfoSchema, required=True, metadata={"description": "Actor-to-actor stance model"}
+    )
 
 
 class EntitySchema(Schema):
@@ -129,19 +132,72 @@ class ScoresSchema(Schema):
 
 
 class EvidenceSchema(Schema):
-    text = fields.String(required=True, metadata={"description": "The sentence that decided the stance"})
-    start = fields.Integer(required=True)
-    end = fields.Integer(required=True)
+    text = fields.String(
+        required=True,
+        metadata={"description": "The sentence that decided the stance; equals text[start:end]"},
+    )
+    start = fields.Integer(required=True, metadata={"description": START})
+    end = fields.Integer(required=True, metadata={"description": END})
 
 
 class ActorStanceSchema(Schema):
-    topic = fields.String(required=True)
-    position = fields.String(required=True, validate=validate.OneOf(POSITIONS))
+    """One stance of the actor: on an issue ``topic``, or toward another actor (``target``).
+
+    Exactly one of ``topic`` and ``target`` is set; the other is null (as are ``relevance`` for an actor
+    stance and ``target_name`` for an issue stance).
+    """
+
+    topic = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Issue stance: the codebook topic (see /v1/info); null for an actor stance"},
+    )
+    target = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "Actor stance: id of the actor the stance is toward; null for an issue stance. Targets "
+            "are the article's PER, ORG and LOC actors whatever actor_types asked for, so a target of a type "
+            "not requested (e.g. a country) is not in this result's actors: target_name names it"
+        },
+    )
+    target_name = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Actor stance: the target actor's canonical name; null for an issue stance"},
+    )
+    position = fields.String(
+        required=True,
+        validate=validate.OneOf(POSITIONS),
+        metadata={
+            "description": "Issue stance: the position on the topic. Actor stance: positive (support, praise, "
+            "agreement, cooperation), negative (criticism, attack, accusation, conflict) or neutral (the actor "
+            "speaks about or acts on the target without taking a side)"
+        },
+    )
     confidence = Score(required=True, metadata={"description": "Score of the reported position"})
-    scores = fields.Nested(ScoresSchema, required=True)
-    relevance = Score(required=True, metadata={"description": "How surely the evidence is on topic"})
-    evidence = fields.Nested(EvidenceSchema, required=True)
-    mentions = fields.Integer(required=True, metadata={"description": "On-topic mentions that were pooled"})
+    scores = fields.Nested(ScoresSchema, required=True, metadata={"description": "Mean scores over the evidence"})
+    relevance = Score(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Issue stance: how surely the evidence is on topic; null for an actor stance"},
+    )
+    evidence = fields.Nested(
+        EvidenceSchema,
+        required=True,
+        metadata={
+            "description": "The sentence that supports the position most strongly. For an actor stance it "
+            "mentions both actors (by name, pronoun or description): the actor's quote about the target, or a "
+            "clause in which the actor acts on the target"
+        },
+    )
+    mentions = fields.Integer(
+        required=True,
+        metadata={
+            "description": "Pooled evidence: on-topic mentions (issue stance) or sentences linking the two "
+            "actors (actor stance)"
+        },
+    )
 
 
 class ActorSchema(Schema):
@@ -159,7 +215,14 @@ class ActorSchema(Schema):
         required=True,
         metadata={"description": "What this actor says: the document's quotes attributed to it (without speaker)"},
     )
-    stances = fields.List(fields.Nested(ActorStanceSchema), required=True)
+    stances = fields.List(
+        fields.Nested(ActorStanceSchema),
+        required=True,
+        metadata={
+            "description": "Where the actor stands: issue stances (topic set), most relevant first, then "
+            "stances toward other actors (target set), positive and negative before neutral"
+        },
+    )
 
 
 class AnalysisSchema(Schema):
@@ -188,12 +251,38 @@ class TopicStanceSchema(Schema):
     relevant = fields.Boolean(required=True, metadata={"description": "Relevance passed the model's gate"})
 
 
+class TargetStanceSchema(Schema):
+    target = fields.Nested(TextSpanSchema, required=True, metadata={"description": "The target span and its text"})
+    position = fields.String(
+        required=True,
+        validate=validate.OneOf(POSITIONS),
+        metadata={"description": "positive (support), negative (criticism) or neutral, of the actor toward the target"},
+    )
+    confidence = Score(required=True, metadata={"description": "Score of the reported position"})
+    scores = fields.Nested(ScoresSchema, required=True)
+    evidence = fields.Nested(
+        TextSpanSchema,
+        required=True,
+        metadata={
+            "description": "What the model read: the sentences from the one holding the earlier span to the "
+            "one holding the later"
+        },
+    )
+    model = fields.Nested(ModelInfoSchema, required=True, metadata={"description": "Actor-to-actor stance model"})
+
+
 class StanceResponseSchema(Schema):
     actor = fields.Nested(SpanSchema, required=True)
     text = fields.String(required=True, metadata={"description": "The actor's text"})
     window = fields.String(required=True, metadata={"description": "Model input: sentences around the actor"})
     model = fields.Nested(ModelInfoSchema, required=True)
     stances = fields.List(fields.Nested(TopicStanceSchema), required=True)
+    target_stance = fields.Nested(
+        TargetStanceSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "The actor's stance toward the target span; null when the request gave no target"},
+    )
 
 
 class HealthSchema(Schema):
@@ -220,9 +309,17 @@ class StanceInfoSchema(ModelInfoSchema):
     positions = fields.List(fields.String(), required=True)
 
 
+class ActorStanceInfoSchema(ModelInfoSchema):
+    positions = fields.List(fields.String(), required=True)
+    target_types = fields.List(
+        fields.String(), required=True, metadata={"description": "Actor types a stance can be toward"}
+    )
+
+
 class InfoSchema(Schema):
     service = fields.String(required=True)
     version = fields.String(required=True)
     ner = fields.Nested(NerInfoSchema, required=True)
     stance = fields.Nested(StanceInfoSchema, required=True)
+    actor_stance = fields.Nested(ActorStanceInfoSchema, required=True)
     limits = fields.Nested(LimitsSchema, required=True)

@@ -17,6 +17,7 @@ class SettingsError(ValueError):
 ENV_VARS = {
     "ner_model": "NER_MODEL",
     "stance_model": "STANCE_MODEL",
+    "actor_stance_model": "ACTOR_STANCE_MODEL",
     "max_text_chars": "MAX_TEXT_CHARS",
     "max_batch_docs": "MAX_BATCH_DOCS",
     "max_content_length": "MAX_CONTENT_LENGTH",
@@ -38,6 +39,7 @@ class Settings:
 
     ner_model: str = str(PROJECT_ROOT / "models" / "ner-nl-compact" / "model.pt")
     stance_model: str = str(PROJECT_ROOT / "models" / "stance-nl-compact")
+    actor_stance_model: str = str(PROJECT_ROOT / "models" / "actor-stance-nl-compact")
     max_text_chars: int = 200_000
     max_batch_docs: int = 64
     max_content_length: int = 16 * 1024 * 1024

@@ -1,8 +1,9 @@
 """The analysis pipeline: text -> sentences -> entities (tagged, then repaired with the whole document) ->
-actors -> quotes and stances. Knows no HTTP.
+actors -> quotes and stances (on issue topics, and toward the other actors). Knows no HTTP.
 
-All sentences of all documents of a request go to the tagger in one call, and all actor windows to the
-stance model in one call, so a batch request costs far less than the same documents one by one. The
+All sentences of all documents of a request go to the tagger in one call, all actor windows to the stance
+model in one call and all actor-to-actor evidence to the actor-stance model in one call, so a batch request
+costs far less than the same documents one by one. The
 results are typed (``service.results``); the response schemas turn them into JSON, and round every score
 there, once.
 """
@@ -15,16 +16,26 @@ from dataclasses import asdict, dataclass
 from service.actors import Actor, group_actors, salience
 from service.documents import Document
 from service.entities import refine_entities
+from service.models.actor_stance import ActorStanceModel
 from service.models.ner import Entity, NerModel
 from service.models.stance import StanceModel, TopicStance
 from service.models.stance_features import stance_window
 from service.quotes import find_quotes
+from service.relations import (
+    TARGET_TYPES,
+    Evidence,
+    aggregate_relations,
+    select_evidence,
+    target_actor_ids,
+    word_span,
+)
 from service.results import (
     ActorResult,
     DocumentResult,
     Mention,
     ModelInfo,
     ModelsUsed,
+    PairStanceResult,
     Quote,
     Span,
     Stance,
@@ -48,14 +59,16 @@ class _StanceInput:
 class Pipeline:
     """Holds the loaded models (one per process) and runs them on whole batches."""
 
-    def __init__(self, ner: NerModel, stance: StanceModel) -> None:
+    def __init__(self, ner: NerModel, stance: StanceModel, actor_stance: ActorStanceModel) -> None:
         self.ner = ner
         self.stance_model = stance
+        self.actor_stance_model = actor_stance
 
     def models_used(self) -> ModelsUsed:
         return ModelsUsed(
             ner=ModelInfo(self.ner.model_id, self.ner.version),
             stance=ModelInfo(self.stance_model.model_id, self.stance_model.version),
+            actor_stance=ModelInfo(self.actor_stance_model.model_id, self.actor_stance_model.version),
         )
 
     def model_info(self) -> dict:
@@ -70,17 +83,55 @@ class Pipeline:
             [e for e in refine_entities(found, doc.text, sents) if e.confidence >= doc.options.min_confidence]
             for doc, found, sents in zip(documents, tagged, sentences)
         ]
-        actors = [
-            group_actors(found, set(doc.options.actor_types), doc.text, sents)
+        # Targets of actor stances may be of types the caller did not ask for; the requested actors are the
+        # same whichever types are grouped (resolution sees every named actor), so one grouping serves both.
+        grouped = [
+            group_actors(found, _grouped_types(doc), doc.text, sents)
             for doc, found, sents in zip(documents, entities, sentences)
+        ]
+        actors = [
+            [actor for actor in every if actor.type in doc.options.actor_types]
+            for doc, every in zip(documents, grouped)
         ]
         quotes = [_quotes(doc, sents, found) for doc, sents, found in zip(documents, sentences, actors)]
         stances = self._actor_stances(documents, sentences, actors)
+        relations = self._relations(documents, sentences, actors, grouped, quotes)
         models = self.models_used()
         return [
-            _result(doc, models, entities[i], actors[i], stances.get(i, {}), quotes[i])
+            _result(doc, models, entities[i], actors[i], _joined(stances.get(i, {}), relations[i]), quotes[i])
             for i, doc in enumerate(documents)
         ]
+
+    def _relations(
+        self,
+        documents: Sequence[Document],
+        sentences: list[list[Sentence]],
+        actors: list[list[Actor]],
+        grouped: list[list[Actor]],
+        quotes: list[list[Quote]],
+    ) -> list[dict[int, list[Stance]]]:
+        """Actor stances per document and requested actor (index into ``actors``), from one actor-stance
+        model call over the evidence of every document (``service.relations``)."""
+        evidence: list[list[Evidence]] = []
+        for d, doc in enumerate(documents):
+            requested = {id(actor) for actor in actors[d]}
+            sources = {i for i, actor in enumerate(grouped[d]) if id(actor) in requested}
+            found = (
+                select_evidence(doc.text, sentences[d], grouped[d], quotes[d], sources, target_actor_ids(grouped[d]))
+                if doc.options.stances
+                else []
+            )
+            evidence.append(found)
+        verdicts = self.actor_stance_model.predict(
+            [(item.model_text, item.source_span, item.target_span) for found in evidence for item in found]
+        )
+        relations, position = [], 0
+        for d, found in enumerate(evidence):
+            by_grouped = aggregate_relations(found, verdicts[position : position + len(found)], grouped[d])
+            position += len(found)
+            index_of = {id(actor): i for i, actor in enumerate(actors[d])}
+            relations.append({index_of[id(grouped[d][g])]: stances for g, stances in by_grouped.items()})
+        return relations
 
     def _actor_stances(
         self,
@@ -112,8 +163,16 @@ class Pipeline:
             for d, by_actor in pooled.items()
         }
 
-    def stance(self, text: str, start: int, end: int, topics: Sequence[str] | None) -> TargetedStanceResult:
-        """Stance of the actor at ``text[start:end]`` (a span the caller chose) on ``topics``."""
+    def stance(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        topics: Sequence[str] | None,
+        target: tuple[int, int] | None = None,
+    ) -> TargetedStanceResult:
+        """Stance of the actor at ``text[start:end]`` (a span the caller chose) on ``topics``, and toward
+        the actor at ``text[target[0]:target[1]]`` when a target span is given."""
         sentences = split_sentences(text)
         index = _sentence_index(sentences, start, end)
         window = stance_window(text, sentences, index, start, end)
@@ -123,7 +182,48 @@ class Pipeline:
             window=window,
             model=self.models_used().stance,
             stances=tuple(prediction),
+            target_stance=None if target is None else self._pair_stance(text, sentences, (start, end), target),
         )
+
+    def _pair_stance(
+        self, text: str, sentences: list[Sentence], source: tuple[int, int], target: tuple[int, int]
+    ) -> PairStanceResult:
+        """The actor-stance model on the sentences from the one holding the earlier span to the one holding
+        the later span (the model reads one stretch of text with both actors marked)."""
+        first = _sentence_index(sentences, *min(source, target))
+        last = _sentence_index(sentences, *max(source, target))
+        begin = min(sentences[first].start, source[0], target[0])
+        finish = max(sentences[last].end, source[1], target[1])
+        stretch = text[begin:finish]
+        # The request schema made sure that both spans hold a word character: the model marks the words.
+        source_words, target_words = word_span(text, *source), word_span(text, *target)
+        [verdict] = self.actor_stance_model.predict(
+            [
+                (
+                    stretch,
+                    (source_words[0] - begin, source_words[1] - begin),
+                    (target_words[0] - begin, target_words[1] - begin),
+                )
+            ]
+        )
+        return PairStanceResult(
+            target=Span(text[target[0] : target[1]], *target),
+            position=verdict.position,
+            confidence=verdict.confidence,
+            scores=verdict.scores,
+            evidence=Span(stretch, begin, finish),
+            model=self.models_used().actor_stance,
+        )
+
+
+def _grouped_types(doc: Document) -> set[str]:
+    """The actor types to group: the requested ones, plus every type a stance may be toward."""
+    return set(doc.options.actor_types) | (TARGET_TYPES if doc.options.stances else set())
+
+
+def _joined(topic_stances: dict[int, list[Stance]], actor_stances: dict[int, list[Stance]]) -> dict[int, list[Stance]]:
+    """Each actor's one list of stances: issue stances first (most relevant first), then actor stances."""
+    return {a: topic_stances.get(a, []) + actor_stances.get(a, []) for a in topic_stances.keys() | actor_stances.keys()}
 
 
 def _quotes(doc: Document, sentences: list[Sentence], actors: list[Actor]) -> list[Quote]:

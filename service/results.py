@@ -75,15 +75,17 @@ class ModelsUsed:
 
     ner: ModelInfo
     stance: ModelInfo
+    actor_stance: ModelInfo
 
 
 @dataclass(frozen=True, slots=True)
 class Stance:
-    """An actor's stance, pooled over its on-topic mentions.
+    """Where an actor stands, pooled over its evidence: on an issue ``topic`` of the codebook, or toward
+    another actor of the article (its ``target`` id and ``target_name``).
 
-    Today every stance is on an issue ``topic`` of the codebook. Issue 13 adds stances toward another actor
-    to the same list, which then name their ``target`` instead; fields that only one of the two kinds has
-    are therefore optional, and a client tells the kinds apart by which of them is set.
+    Both kinds are one concept (a position with scores, confidence and the sentence that shows it) in one
+    list; the fields only one kind has are optional, and a client tells the kinds apart by which is set.
+    ``mentions`` counts the pooled evidence: on-topic mentions, or sentences linking the two actors.
     """
 
     position: str
@@ -93,6 +95,21 @@ class Stance:
     mentions: int
     topic: str | None = None
     relevance: float | None = None
+    target: str | None = None
+    target_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PairStanceResult:
+    """``/v1/stance`` with a target span: the actor's stance toward it, read from the sentences that hold
+    both spans (``evidence``), by the actor-stance ``model``."""
+
+    target: Span
+    position: str
+    confidence: float
+    scores: Mapping[str, float]
+    evidence: Span
+    model: ModelInfo
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,12 +141,14 @@ class DocumentResult:
 
 @dataclass(frozen=True, slots=True)
 class TargetedStanceResult:
-    """``/v1/stance``: the stance of the actor at a span the caller chose, per requested topic."""
+    """``/v1/stance``: the stance of the actor at a span the caller chose, per requested topic, and toward
+    the target span when the caller gave one."""
 
     actor: Span
     window: str
     model: ModelInfo
     stances: tuple[TopicStance, ...]
+    target_stance: PairStanceResult | None = None
 
     @property
     def text(self) -> str:

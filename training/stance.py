@@ -123,6 +123,7 @@ def main(argv: list[str] | None = None) -> None:
         "net_counts": net_counts,
         "net_topic_counts": topic_counts(net_units),
         "variants": variants,
+        "variant_sweep": "all" if args.all_variants else "shortlist",
         "shipped_variant": next(v["variant"] for v in variants if v.get("shipped")),
         "test": {
             "baseline": stance_metrics([u.position for u in splits["test"]], test_baseline),

@@ -32,6 +32,13 @@ its negative pole (R), `neutral` = no clear position (N). Report a stance only w
   units: {net_topics}. Split by `doc_id`, stratified by topic (each article under its rarest topic; 15 % test, 15 % dev
   per topic, at least one article each where there are enough): {net_split_sizes}.
 - Variants selected on dev (units + NET); test scored once for the baseline and the shipped model.
+- Relevance-gate negatives (`none`): sentence windows of DpgMedia2019 news articles (2019; split by
+  article with a hash of its id) containing none of the keyword stems in `training/stance_data.py`
+  (`TOPIC_KEYWORDS`): {none_sizes}.
+- Relevance-gate extra positives: net2021 sentence windows (any statement type, same article split as the
+  NET units) coded with an issue category about a topic (`ABOUT_TOPICS` in `training/net2021_issues.py`:
+  the mapped categories plus `ontwikkelingCrim` → order, `werk` and `begrotingssaldo` → economic, which
+  say what a sentence is about but carry no pole): {topical_sizes} (window, topic) pairs.
 
 ### NET issue category → codebook topic
 
@@ -50,13 +57,6 @@ Not mapped:
 {unmapped_rows}
 
 Codebook topics not served: {unserved}.
-- Relevance-gate negatives (`none`): sentence windows of DpgMedia2019 news articles (2019; split by
-  article with a hash of its id) containing none of the keyword stems in `training/stance_data.py`
-  (`TOPIC_KEYWORDS`): {none_sizes}.
-- Relevance-gate extra positives: net2021 sentence windows (any statement type, same article split as the
-  NET units) coded with an issue category about a topic (`ABOUT_TOPICS` in `training/net2021_issues.py`:
-  the mapped categories plus `ontwikkelingCrim` → order, `werk` and `begrotingssaldo` → economic, which
-  say what a sentence is about but carry no pole): {topical_sizes} (window, topic) pairs.
 
 ## Models
 
@@ -93,7 +93,7 @@ another, so precision is a lower bound. Share of arbitrary (unfiltered) test new
 relevant: {firing_rate}.
 
 {sample_check}## Variants tried (document-level dev split)
-
+{sweep_note}
 | variant | dev macro-F1 | dev accuracy |
 |---|---|---|
 {variant_rows}
@@ -178,6 +178,15 @@ def _unserved(metadata: dict[str, Any]) -> str:
     return ", ".join(missing) + " (no units.csv units and no usable NET category)" if missing else "none"
 
 
+def _sweep_note(report: dict[str, Any]) -> str:
+    if report.get("variant_sweep") != "shortlist":
+        return ""
+    return (
+        "\nThe shortlist: the baseline and the two best variants of the full sweep (`--all-variants` runs all "
+        "of them).\n"
+    )
+
+
 def model_card(report: dict[str, Any], metadata: dict[str, Any]) -> str:
     """MODEL_CARD.md from the training report and the ``metadata.json`` written beside the model."""
     gate = report["gate"]
@@ -224,6 +233,7 @@ def model_card(report: dict[str, Any], metadata: dict[str, Any]) -> str:
         ),
         firing_rate=", ".join(f"{t} {v:.1%}" for t, v in gate["test_firing_rate_unfiltered_news"].items()),
         sample_check=_sample_check_text(report),
+        sweep_note=_sweep_note(report),
         variant_rows="\n".join(
             f"| {v['variant']}{' **(shipped)**' if v.get('shipped') else ''} "
             f"| {v['dev_macro_f1']:.3f} | {v['dev_accuracy']:.3f} |"

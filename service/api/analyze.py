@@ -86,12 +86,14 @@ def analyze_batch(payload: dict) -> dict:
 @blp.response(200, StanceResponseSchema)
 @_documented_errors
 def stance(payload: dict) -> TargetedStanceResult:
-    """Stance of an actor whose span the caller gives (bring your own NER), per topic."""
+    """Stance of an actor whose span the caller gives (bring your own NER), per topic, and toward another
+    actor's span when ``target`` is given."""
     pipeline = ready_pipeline()
     topics = payload.get("topics")
     known = pipeline.stance_model.topics
     unknown = sorted(set(topics or ()) - set(known))
     if unknown:
         abort(422, errors={"json": {"topics": [f"Unknown topics {unknown}; supported: {list(known)}."]}})
-    span = payload["actor"]
-    return _admitted(lambda: pipeline.stance(payload["text"], span["start"], span["end"], topics))
+    span, target = payload["actor"], payload.get("target")
+    target_span = None if target is None else (target["start"], target["end"])
+    return _admitted(lambda: pipeline.stance(payload["text"], span["start"], span["end"], topics, target_span))

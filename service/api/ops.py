@@ -9,6 +9,7 @@ from schemas.response import HealthSchema, InfoSchema, ReadinessSchema
 from service import metrics
 from service.api import ready_pipeline
 from service.pipeline import POSITIONS
+from service.relations import TARGET_TYPES
 
 blp = Blueprint("ops", __name__, description="Health, readiness, model info and metrics")
 
@@ -39,7 +40,7 @@ def readyz():
 @blp.response(200, InfoSchema)
 @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
 def info() -> dict:
-    """Model ids and versions, label sets, stance topics and request limits."""
+    """Model ids and versions, label sets, stance topics, actor-stance target types and request limits."""
     pipeline = ready_pipeline()
     settings = current_app.config["SETTINGS"]
     models = pipeline.model_info()
@@ -48,6 +49,7 @@ def info() -> dict:
         "version": SERVICE_VERSION,
         "ner": {**models["ner"], "labels": list(pipeline.ner.labels)},
         "stance": {**models["stance"], "topics": list(pipeline.stance_model.topics), "positions": list(POSITIONS)},
+        "actor_stance": {**models["actor_stance"], "positions": list(POSITIONS), "target_types": sorted(TARGET_TYPES)},
         "limits": {
             "max_text_chars": settings.max_text_chars,
             "max_batch_docs": settings.max_batch_docs,

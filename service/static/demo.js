@@ -25,6 +25,9 @@
   const actorRows = byId("actor-table").querySelector("tbody");
   const entityRows = byId("entity-table").querySelector("tbody");
   const noActors = byId("no-actors");
+  const actorGraph = byId("actor-graph");
+  const relationList = byId("relation-list");
+  const noRelations = byId("no-relations");
 
   const percent = (value) => `${Math.round(value * 100)}%`;
 
@@ -259,11 +262,16 @@
     }
   }
 
+  /** What a stance is about: its topic, or the other actor ("toward Vladimir Poetin"). */
+  function stanceSubject(stance) {
+    return stance.target ? `toward ${stance.target_name}` : `on ${stance.topic}`;
+  }
+
   function showEvidence(actor, stance, chip) {
     clearSelection();
     chip.setAttribute("aria-pressed", "true");
     evidenceNote.textContent =
-      `${actor.name} on ${stance.topic}: ${stance.position} (confidence ${percent(stance.confidence)}). ` +
+      `${actor.name} ${stanceSubject(stance)}: ${stance.position} (confidence ${percent(stance.confidence)}). ` +
       `Evidence: \u201c${stance.evidence.text}\u201d`;
     evidenceNote.hidden = false;
     const sentence = byId(sentenceId(stance.evidence));
@@ -290,15 +298,21 @@
     }
   }
 
+  /** A chip: an issue stance reads "immigration − negative", a stance toward an actor "→ Poetin + positive". */
   function stanceChip(actor, stance) {
+    const subject = stance.target ? `\u2192 ${stance.target_name}` : stance.topic;
     const chip = element("button", {
       type: "button",
-      className: `chip chip-${stance.position}`,
-      textContent: `${stance.topic} ${POSITION_SYMBOLS[stance.position] || ""} ${stance.position}`,
+      className: `chip chip-${stance.position}${stance.target ? " chip-actor" : ""}`,
+      textContent: `${subject} ${POSITION_SYMBOLS[stance.position] || ""} ${stance.position}`,
       title: `Evidence: \u201c${stance.evidence.text}\u201d (confidence ${percent(stance.confidence)})`,
     });
     chip.setAttribute("aria-pressed", "false");
-    chip.dataset.topic = stance.topic;
+    if (stance.target) {
+      chip.dataset.target = stance.target;
+    } else {
+      chip.dataset.topic = stance.topic;
+    }
     chip.dataset.position = stance.position;
     chip.addEventListener("click", () => showEvidence(actor, stance, chip));
     return chip;
@@ -394,6 +408,130 @@
     noActors.hidden = result.actors.length > 0;
   }
 
+  // --- Actor graph ------------------------------------------------------------------------------------------
+  // Who supports or criticises whom: the non-neutral actor stances as arrows between actors on an ellipse,
+  // drawn as inline SVG from the response (no library). Each arrow carries its sign as text (+ or −), so colour
+  // is never needed to read it, and the same relations are listed as sentences below the graph.
+
+  const SVG_NS = "http://www.w3.org/2000/svg";
+  const GRAPH_WIDTH = 640;
+  const GRAPH_HEIGHT = 380;
+  const NODE_RADIUS = 7;
+  const PARALLEL_OFFSET = 5; // A→B and B→A run side by side instead of on top of each other
+  const RELATION_VERBS = { positive: "supports", negative: "criticises" };
+
+  function svgElement(tag, attributes = {}, children = []) {
+    const node = document.createElementNS(SVG_NS, tag);
+    for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
+    node.append(...children);
+    return node;
+  }
+
+  function relations(result) {
+    return result.actors.flatMap((actor) =>
+      actor.stances
+        .filter((stance) => stance.target && stance.position !== "neutral")
+        .map((stance) => ({ source: actor, stance })),
+    );
+  }
+
+  /** Node positions: every actor in a relation, in order of first appearance, evenly on an ellipse. */
+  function graphNodes(edges) {
+    const names = new Map();
+    for (const { source, stance } of edges) {
+      names.set(source.id, source.name);
+      names.set(stance.target, stance.target_name);
+    }
+    const ids = [...names.keys()];
+    const radiusX = GRAPH_WIDTH / 2 - 110;
+    const radiusY = GRAPH_HEIGHT / 2 - 40;
+    return new Map(
+      ids.map((id, index) => {
+        const angle = (2 * Math.PI * index) / ids.length - Math.PI / 2;
+        const x = GRAPH_WIDTH / 2 + radiusX * Math.cos(angle);
+        const y = GRAPH_HEIGHT / 2 + radiusY * Math.sin(angle);
+        return [id, { id, name: names.get(id), x, y }];
+      }),
+    );
+  }
+
+  function arrowMarker(position) {
+    return svgElement("marker", {
+      id: `arrow-${position}`,
+      viewBox: "0 0 10 10",
+      refX: 10,
+      refY: 5,
+      markerWidth: 7,
+      markerHeight: 7,
+      orient: "auto-start-reverse",
+      class: `arrow arrow-${position}`,
+    }, [svgElement("path", { d: "M 0 0 L 10 5 L 0 10 z" })]);
+  }
+
+  function edgeElement(edge, from, to) {
+    const dx = to.x - from.x;
+    const dy = to.y - from.y;
+    const length = Math.hypot(dx, dy) || 1;
+    const [ux, uy] = [dx / length, dy / length];
+    const [ox, oy] = [-uy * PARALLEL_OFFSET, ux * PARALLEL_OFFSET];
+    const start = { x: from.x + ux * NODE_RADIUS + ox, y: from.y + uy * NODE_RADIUS + oy };
+    const end = { x: to.x - ux * (NODE_RADIUS + 2) + ox, y: to.y - uy * (NODE_RADIUS + 2) + oy };
+    const { stance } = edge;
+    const label = `${edge.source.name} ${RELATION_VERBS[stance.position]} ${stance.target_name}`;
+    return svgElement("g", { class: `edge edge-${stance.position}`, "data-source": edge.source.id, "data-target": stance.target }, [
+      svgElement("title", {}, [
+        `${label} (confidence ${percent(stance.confidence)}). Evidence: \u201c${stance.evidence.text}\u201d`,
+      ]),
+      svgElement("line", {
+        x1: start.x, y1: start.y, x2: end.x, y2: end.y, "marker-end": `url(#arrow-${stance.position})`,
+      }),
+      svgElement("text", { x: (start.x + end.x) / 2 + ox * 2, y: (start.y + end.y) / 2 + oy * 2, class: "edge-sign" }, [
+        POSITION_SYMBOLS[stance.position],
+      ]),
+    ]);
+  }
+
+  function nodeElement(node) {
+    const anchor = node.x < GRAPH_WIDTH / 2 - 1 ? "end" : node.x > GRAPH_WIDTH / 2 + 1 ? "start" : "middle";
+    const shift = anchor === "end" ? -NODE_RADIUS - 4 : anchor === "start" ? NODE_RADIUS + 4 : 0;
+    const below = anchor === "middle" && node.y > GRAPH_HEIGHT / 2;
+    return svgElement("g", { class: "node", "data-actor": node.id }, [
+      svgElement("circle", { cx: node.x, cy: node.y, r: NODE_RADIUS }),
+      svgElement("text", {
+        x: node.x + shift,
+        y: node.y + (anchor === "middle" ? (below ? 22 : -14) : 4),
+        "text-anchor": anchor,
+      }, [node.name]),
+    ]);
+  }
+
+  function renderGraph(result) {
+    const edges = relations(result);
+    const nodes = graphNodes(edges);
+    const graph = svgElement("svg", {
+      viewBox: `0 0 ${GRAPH_WIDTH} ${GRAPH_HEIGHT}`,
+      role: "img",
+      "aria-label": `${edges.length} relations between ${nodes.size} actors; listed below the graph`,
+    }, [
+      svgElement("defs", {}, ["positive", "negative"].map(arrowMarker)),
+      ...edges.map((edge) => edgeElement(edge, nodes.get(edge.source.id), nodes.get(edge.stance.target))),
+      ...[...nodes.values()].map(nodeElement),
+    ]);
+    actorGraph.replaceChildren(...(edges.length ? [graph] : []));
+    actorGraph.hidden = !edges.length;
+    relationList.replaceChildren(
+      ...edges.map(({ source, stance }) =>
+        element("li", {
+          className: `relation relation-${stance.position}`,
+          textContent: `${source.name} ${RELATION_VERBS[stance.position]} ${stance.target_name} ` +
+            `(${POSITION_SYMBOLS[stance.position]}, confidence ${percent(stance.confidence)})`,
+          title: `Evidence: \u201c${stance.evidence.text}\u201d`,
+        }),
+      ),
+    );
+    noRelations.hidden = edges.length > 0;
+  }
+
   // --- Run information --------------------------------------------------------------------------------------
 
   function shortModelId(id) {
@@ -415,6 +553,7 @@
       item("Quotes", String(result.quotes.length)),
       item("NER model", model(result.models.ner)),
       item("Stance model", model(result.models.stance)),
+      item("Actor-stance model", model(result.models.actor_stance)),
       item("Request id", requestId || "none"),
     );
   }
@@ -476,6 +615,7 @@
       renderAnnotatedText(text, result);
       renderEntityTable(result.entities);
       renderActors(result);
+      renderGraph(result);
       evidenceNote.hidden = true;
       results.hidden = false;
       setStatus(

@@ -29,7 +29,7 @@ def test_actors_group_mentions_and_carry_models_and_stances(client):
     assert [m["text"] for m in trump["mentions"]] == ["Donald Trump", "Trump"]
     assert all(ARTICLE[m["start"] : m["end"]] == m["text"] for m in trump["mentions"])
     assert abs(sum(a["salience"] for a in body["actors"]) - 1) < 1e-3
-    assert {"ner", "stance"} == set(body["models"])
+    assert {"ner", "stance", "actor_stance"} == set(body["models"])
     assert all(isinstance(a["stances"], list) for a in body["actors"])
 
 
@@ -108,10 +108,14 @@ def test_every_score_is_rounded_to_four_digits_and_offsets_are_exact(client):
     for actor in body["actors"]:
         scores += [actor["salience"], *(m["confidence"] for m in actor["mentions"])]
         for stance in actor["stances"]:
-            scores += [stance["confidence"], stance["relevance"], *stance["scores"].values()]
-    targeted = client.post("/v1/stance", json={"text": ARTICLE, "actor": {"start": 0, "end": 12}}).get_json()
+            scores += [stance["confidence"], *stance["scores"].values()]
+            scores += [stance["relevance"]] if stance["topic"] is not None else []
+    poetin = {"start": ARTICLE.index("Vladimir Poetin"), "end": ARTICLE.index("Vladimir Poetin") + 15}
+    targeted = client.post("/v1/stance", json={"text": ARTICLE, "actor": {"start": 0, "end": 12}, "target": poetin})
+    targeted = targeted.get_json()
     for stance in targeted["stances"]:
         scores += [stance["relevance"], *stance["scores"].values()]
+    scores += [targeted["target_stance"]["confidence"], *targeted["target_stance"]["scores"].values()]
     assert len(scores) > 20
     assert all(isinstance(score, float) and round(score, 4) == score for score in scores)
     assert any(round(score, 3) != score for score in scores), "some score needs all four digits"

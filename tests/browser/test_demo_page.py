@@ -161,8 +161,34 @@ def test_sample_article_shows_entities_actors_and_stances(page: Page, record: Pa
 
     stances = [stance for actor in result["actors"] for stance in actor["stances"]]
     expect(page.locator("#actor-table button.chip")).to_have_count(len(stances))
+    expect(page.locator("#run-info")).to_contain_text("actor-stance-nl-compact")
+    _assert_actor_stances_shown(page, result)
     _assert_accessible(page)
     assert all(url.startswith(f"{shipped_server.url}/") for url in record.requested), record.requested
+
+
+def _assert_actor_stances_shown(page: Page, result: dict) -> None:
+    """Every stance toward another actor is a "→ name" chip with its evidence on hover, and every positive or
+    negative one is an arrow in the graph (its evidence in the arrow's tooltip) and a sentence below it."""
+    toward_actors = [(actor, stance) for actor in result["actors"] for stance in actor["stances"] if stance["target"]]
+    assert toward_actors, "the shipped models give no actor in the sample a stance toward another actor"
+    for actor, stance in toward_actors:
+        row = page.locator(f'#actor-table tr.actor-row[data-actor-id="{actor["id"]}"]')
+        chip = row.locator(f'button.chip[data-target="{stance["target"]}"]')
+        expect(chip).to_contain_text(f"\u2192 {stance['target_name']} ")
+        expect(chip).to_have_attribute("title", re.compile(re.escape(stance["evidence"]["text"])))
+    relations = [(actor, stance) for actor, stance in toward_actors if stance["position"] != "neutral"]
+    edges = page.locator("#actor-graph svg g.edge")
+    expect(edges).to_have_count(len(relations))
+    expect(page.locator("#relation-list li")).to_have_count(len(relations))
+    actor, stance = relations[0]
+    edge = page.locator(f'#actor-graph g.edge[data-source="{actor["id"]}"][data-target="{stance["target"]}"]')
+    expect(edge.locator("title")).to_contain_text(stance["evidence"]["text"])
+    expect(edge.locator("text")).to_have_text("+" if stance["position"] == "positive" else "\u2212")
+    verb = "supports" if stance["position"] == "positive" else "criticises"
+    expect(page.locator("#relation-list")).to_contain_text(f"{actor['name']} {verb} {stance['target_name']}")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#actor-graph").screenshot(path=str(ARTIFACTS / "demo-actor-graph.png"))
 
 
 def test_stance_chip_finds_its_evidence_sentence(page: Page, shipped_server):

@@ -22,6 +22,8 @@ from service.models.actor_stance import (
     load_actor_stance_model,
     mark_pair,
     masked_sentence,
+    relation_cue,
+    with_relation_cue,
 )
 from training.actor_stance import main as train_main
 from training.actor_stance import read_polarity_lexicon
@@ -102,6 +104,40 @@ def test_polarity_lexicon_reads_cues_table_and_negation():
     assert lexicon.score(marked) == -1.0
 
 
+def cue_of(sentence: str, source: str, target: str) -> int:
+    return relation_cue(mark_pair(sentence, span_of(sentence, source), span_of(sentence, target)))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "source", "target", "cue"),
+    [
+        ("Rusland steunt nog steeds het regime van Maduro.", "Rusland", "Maduro", 1),
+        ("China en Rusland staan nog steeds achter Maduro.", "Rusland", "Maduro", 1),
+        ("Frankrijk werkt samen met Duitsland.", "Frankrijk", "Duitsland", 1),
+        ("Trump legt Iran nieuwe sancties op.", "Trump", "Iran", -1),
+        ("Israël valt Hamas opnieuw aan.", "Israël", "Hamas", -1),
+        ("Klaver steunt Segers niet.", "Klaver", "Segers", 1),  # a negation after the cue is not read
+        ("Klaver zegt niet te steunen wat Segers wil.", "Klaver", "Segers", -1),
+        ("Guaidó kreeg steun van de VS.", "Guaidó", "VS", 0),  # the source receives the support
+        ("Guaidó kreeg steun van de VS.", "VS", "Guaidó", 1),
+        ("Frankrijk valt op naast Duitsland.", "Frankrijk", "Duitsland", 0),  # "valt" without "aan"
+        ("Trump en Poetin spraken in Helsinki.", "Trump", "Poetin", 0),
+        ("Steun van Nederland voor Guaidó.", "Nederland", "Guaidó", 0),  # a cue before the pair is not read
+    ],
+)
+def test_relation_cue_reads_the_words_linking_the_pair(sentence, source, target, cue):
+    assert cue_of(sentence, source, target) == cue
+
+
+def test_a_relation_cue_decides_the_position_and_leaves_other_rows_alone():
+    scores = np.array([[0.05, 0.92, 0.03], [0.2, 0.3, 0.5], [0.34, 0.33, 0.33]])
+    combined = with_relation_cue(scores, [1, 0, -1])
+    assert [POSITIONS[i] for i in combined.argmax(axis=1)] == ["positive", "neutral", "negative"]
+    assert combined[0] == pytest.approx([0.525, 0.46, 0.015])
+    assert combined[1] == pytest.approx(scores[1])
+    assert combined.sum(axis=1) == pytest.approx(np.ones(3))
+
+
 # --- the shipped backend ----------------------------------------------------------------------------------
 
 
@@ -122,6 +158,7 @@ def test_shipped_model_ranks_obvious_support_and_criticism(shipped_model):
     assert praised.scores["positive"] > praised.scores["negative"]
     assert criticised.scores["negative"] > criticised.scores["positive"]
     assert criticised.position == "negative"
+    assert (praised.relation_cue, criticised.relation_cue) == (1, -1)
     for stance in (praised, criticised):
         assert sum(stance.scores.values()) == pytest.approx(1.0)
         assert list(stance.scores) == list(POSITIONS)

@@ -1,0 +1,342 @@
+"""Actor-to-actor stance: which sentences show one actor speaking about or acting on another, and how the
+actor-stance model's verdicts on them pool into one stance per (source, target) pair.
+
+Pure logic over the text, its sentences, the actors (with their pronoun and description mentions) and the
+quotes; the model call itself is the pipeline's, batched over a whole request.
+
+Evidence for a stance of actor A (the source) toward actor B (the target), A and B different actors:
+
+- **Quote**: a quote A is the speaker of, with a mention of B inside it (a name, or a pronoun or description
+  the actor grouping resolved to B). The model reads the sentence holding B's mention with A marked as the
+  words that name the speaker when those are in that sentence ("…, aldus Trump"); else the speaker's own
+  "ik"/"wij" in the quote, before B; else the sentence prefixed with the speaker's words and a colon
+  ("Trump: „Ik heb duidelijk gemaakt dat Iran …”"), the form an attribution takes in a headline.
+- **Clause**: a sentence in which a mention of A comes before a mention of B with a verb-like word between
+  them, or after B in the same clause for Dutch verb-final clauses (A as the subject-ish actor of a clause
+  about B: "Rutte prijst Kaag", "Trump had het Poetin gevraagd", "Trump, die Poetin lijkt te geloven").
+  Not when only a conjunction or punctuation stands between them ("Trump en Poetin"), nor when
+  A's mention follows a preposition ("van Poetin") or is an object or possessive pronoun ("hem", "zijn"),
+  nor when a quote mark or semicolon lies between the two, nor when either mention is inside a quote that
+  is not A's own. The model reads only the stretch of the sentence between the quote marks or semicolons
+  around the pair.
+
+"Verb-like" is deliberately loose (no part-of-speech tagger runs here): a known auxiliary, modal or common
+verb form, or a lower-case word with a Dutch verb ending. It only has to tell "A doet iets met B" from a bare
+enumeration; the model decides the position.
+
+Per (A, B, sentence) one piece of evidence is kept: a quote first, then the closest pair of mentions. Two
+mentions at the same or overlapping offsets never make a pair, so no actor gets a stance toward itself, and
+every stance's evidence mentions both actors. The spans the model marks are trimmed to their word characters
+(a mention cut as ") via" by the tagger is marked as "via"; one with no word character gives no evidence).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from service.actors import Actor
+from service.models.actor_stance import PairStance
+from service.results import Mention, Quote, Span, Stance
+from service.text import Sentence
+
+EvidenceKind = Literal["quote", "clause"]
+POSITIONS = ("positive", "negative", "neutral")
+
+# Actor types a stance can be toward, whatever ``actor_types`` the caller asked for as sources: countries
+# and cities stand for their governments in foreign news ("Iran mag niet profiteren").
+TARGET_TYPES = frozenset({"PER", "ORG", "LOC"})
+
+
+def _word_set(words: str) -> frozenset[str]:
+    """A set from a whitespace-separated word list, so long lexicons stay readable."""
+    return frozenset(words.split())
+
+
+_FIRST_PERSON = frozenset({"ik", "wij", "we"})
+_NOT_SUBJECT_PRONOUNS = frozenset({"hem", "zijn", "z'n", "z’n", "diens", "haar", "hun", "hen"})
+_PREPOSITIONS = _word_set(
+    "van met door aan voor over tegen bij naar op in uit om tot onder achter na zonder via volgens namens "
+    "tussen jegens richting dan als"
+)
+_COORDINATORS = _word_set("en of noch maar")
+_NOT_VERBS = _word_set(
+    "en of maar want dus noch niet geen ook nog wel al dat die wat het een de met tot uit echt toch "
+    "want omdat toen terwijl hoewel tegen tussen sinds tijdens zelf zelfs alleen ten"
+)
+_VERB_FORMS = _word_set(
+    """
+    is was zijn waren wordt werd worden werden heeft had hebben hadden kan kon kunnen konden zal zou zullen
+    zouden moet moest moeten moesten wil wilde wilden willen mag mocht mochten gaat ging gingen gaan komt kwam
+    kwamen blijft bleef bleven laat liet lieten doet deed deden ziet zag zagen zegt zei zeiden vindt vond
+    vonden geeft gaf gaven neemt nam namen spreekt sprak spraken vraagt vroeg vroegen staat stond stonden
+    houdt hield hielden roept riep schreef schreven sloot sloten sloeg viel valt noemt noemde
+    """
+)
+_VERB_ENDING = re.compile(r"^[a-zà-ÿ]{2,}(?:t|d|de|te|den|ten|en|aan)$")  # "aan": staan, slaan
+_PARTICIPLE = re.compile(r"^ge[a-zà-ÿ]{2,}(?:d|t|en)$")
+_WORD = re.compile(r"[\w’'-]+")
+_WORD_CHARACTER = re.compile(r"\w")
+_CLAUSE_BOUNDARY = re.compile(r"[;„“”\"«»]|,,|''")
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One sentence in which the source actor speaks about or acts on the target actor.
+
+    ``model_text`` is what the actor-stance model reads, ``source_span`` and ``target_span`` index it;
+    ``sentence`` is the document's sentence it comes from (the evidence a client sees).
+    """
+
+    source: int
+    target: int
+    kind: EvidenceKind
+    sentence: Span
+    sentence_index: int
+    model_text: str
+    source_span: tuple[int, int]
+    target_span: tuple[int, int]
+
+
+def target_actor_ids(actors: Sequence[Actor]) -> set[int]:
+    """Indices of the actors a stance may be toward (``TARGET_TYPES``)."""
+    return {i for i, actor in enumerate(actors) if actor.type in TARGET_TYPES}
+
+
+def select_evidence(
+    text: str,
+    sentences: Sequence[Sentence],
+    actors: Sequence[Actor],
+    quotes: Sequence[Quote],
+    sources: set[int],
+    targets: set[int],
+) -> list[Evidence]:
+    """Every piece of evidence for a stance of an actor in ``sources`` toward another in ``targets``
+    (indices into ``actors``), at most one per (source, target, sentence), in document order."""
+    actor_ids = [actor.id for actor in actors]
+    index_of = {actor_id: i for i, actor_id in enumerate(actor_ids)}
+    chosen: dict[tuple[int, int, int], Evidence] = {}
+    for quote in quotes:
+        source = index_of.get(quote.speaker) if quote.speaker is not None else None
+        if source is None or source not in sources:
+            continue
+        for target in targets - {source}:
+            for evidence in _quote_evidence(text, sentences, quote, source, target, actors[target].mentions):
+                _keep(chosen, evidence)
+    speaker_of = _quote_speakers(quotes, index_of)
+    for source in sources:
+        for target in targets - {source}:
+            for evidence in _clause_evidence(text, sentences, actors, source, target, speaker_of):
+                _keep(chosen, evidence)
+    return sorted(chosen.values(), key=lambda e: (e.sentence.start, e.source, e.target))
+
+
+def word_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """``[start, end)`` without leading and trailing non-word characters, or None when no word character is
+    left. The model marks the pair around the actors' words; a mention the tagger cut as ") via" would
+    otherwise put punctuation inside a mark."""
+    words = list(_WORD_CHARACTER.finditer(text, start, end))
+    return (words[0].start(), words[-1].end()) if words else None
+
+
+def _keep(chosen: dict[tuple[int, int, int], Evidence], evidence: Evidence) -> None:
+    """Keep ``evidence`` (its spans trimmed to word characters) unless one for its source, target and
+    sentence is kept already, or nothing of a span is left."""
+    source = word_span(evidence.model_text, *evidence.source_span)
+    target = word_span(evidence.model_text, *evidence.target_span)
+    if source is None or target is None or _overlaps(source, target):
+        return
+    trimmed = replace(evidence, source_span=source, target_span=target)
+    chosen.setdefault((evidence.source, evidence.target, evidence.sentence_index), trimmed)
+
+
+def _quote_evidence(
+    text: str, sentences: Sequence[Sentence], quote: Quote, source: int, target: int, target_mentions: list[Mention]
+) -> list[Evidence]:
+    found = []
+    for mention in target_mentions:
+        if not (quote.start <= mention.start and mention.end <= quote.end):
+            continue
+        sentence = sentences[mention.sentence]
+        target_span = (mention.start - sentence.start, mention.end - sentence.start)
+        model_text, source_span, target_span = _quote_source(text, sentence, quote, mention, target_span)
+        if source_span is None:
+            continue
+        found.append(
+            Evidence(
+                source,
+                target,
+                "quote",
+                Span(text[sentence.start : sentence.end], sentence.start, sentence.end),
+                mention.sentence,
+                model_text,
+                source_span,
+                target_span,
+            )
+        )
+    return found
+
+
+def _quote_source(
+    text: str, sentence: Sentence, quote: Quote, mention: Mention, target_span: tuple[int, int]
+) -> tuple[str, tuple[int, int] | None, tuple[int, int]]:
+    """The model text and the source's span in it for a quote: the speaker's words in the sentence, else
+    the speaker's "ik"/"wij" before the target, else the speaker's words prefixed (see the module docstring)."""
+    sentence_text = text[sentence.start : sentence.end]
+    speaker = quote.speaker_text
+    if speaker is not None and sentence.start <= speaker.start and speaker.end <= sentence.end:
+        span = (speaker.start - sentence.start, speaker.end - sentence.start)
+        return sentence_text, (span if not _overlaps(span, target_span) else None), target_span
+    for token in sentence.tokens:
+        if quote.start <= token.start < mention.start and token.text.casefold() in _FIRST_PERSON:
+            return sentence_text, (token.start - sentence.start, token.end - sentence.start), target_span
+    if speaker is None or not speaker.text.strip():
+        return sentence_text, None, target_span
+    prefix = f"{speaker.text}: "
+    shifted = (target_span[0] + len(prefix), target_span[1] + len(prefix))
+    return prefix + sentence_text, (0, len(speaker.text)), shifted
+
+
+def _quote_speakers(quotes: Sequence[Quote], index_of: Mapping[str, int]) -> list[tuple[int, int, int | None]]:
+    """``(start, end, speaker index or None)`` of every quote, for the clause rule's "not in someone else's
+    quote"."""
+    return [(q.start, q.end, index_of.get(q.speaker) if q.speaker is not None else None) for q in quotes]
+
+
+def _clause_evidence(
+    text: str,
+    sentences: Sequence[Sentence],
+    actors: Sequence[Actor],
+    source: int,
+    target: int,
+    speaker_of: list[tuple[int, int, int | None]],
+) -> list[Evidence]:
+    """Per sentence, the closest (source mention, later target mention) pair that passes the clause rule."""
+    by_sentence: dict[int, tuple[int, Mention, Mention]] = {}
+    for a in actors[source].mentions:
+        if not _can_be_subject(text, a):
+            continue
+        for b in actors[target].mentions:
+            if b.sentence != a.sentence or b.start < a.end or not _same_clause(text, a, b, source, speaker_of):
+                continue
+            if not _linked_by_verb(text, a, b, sentences[a.sentence].end):
+                continue
+            gap = b.start - a.end
+            if a.sentence not in by_sentence or gap < by_sentence[a.sentence][0]:
+                by_sentence[a.sentence] = (gap, a, b)
+    found = []
+    for index, (_, a, b) in sorted(by_sentence.items()):
+        sentence = sentences[index]
+        start, end = _clause_stretch(text, sentence, a, b)
+        found.append(
+            Evidence(
+                source,
+                target,
+                "clause",
+                Span(text[sentence.start : sentence.end], sentence.start, sentence.end),
+                index,
+                text[start:end],
+                (a.start - start, a.end - start),
+                (b.start - start, b.end - start),
+            )
+        )
+    return found
+
+
+def _clause_stretch(text: str, sentence: Sentence, a: Mention, b: Mention) -> tuple[int, int]:
+    """The part of the sentence the model reads for a clause pair: from the last quote mark or semicolon
+    before the source (and the punctuation after it) to the first one after the target.
+
+    A quote next to the pair is someone's words, not the source's act ("„…”, aldus Trump die Poetin
+    gelooft"): read whole, its words decided the pair's position.
+    """
+    boundaries_before = [m.end() for m in _CLAUSE_BOUNDARY.finditer(text, sentence.start, a.start)]
+    start = boundaries_before[-1] if boundaries_before else sentence.start
+    while start < a.start and not text[start].isalnum():
+        start += 1
+    boundary_after = _CLAUSE_BOUNDARY.search(text, b.end, sentence.end)
+    return start, boundary_after.start() if boundary_after else sentence.end
+
+
+def _can_be_subject(text: str, mention: Mention) -> bool:
+    """Not an object or possessive pronoun, and not right after a preposition ("van Poetin")."""
+    if mention.kind == "pronoun" and mention.text.casefold() in _NOT_SUBJECT_PRONOUNS:
+        return False
+    before = _WORD.findall(text[max(0, mention.start - 20) : mention.start])
+    return not before or before[-1].casefold() not in _PREPOSITIONS
+
+
+def _same_clause(text: str, a: Mention, b: Mention, source: int, speaker_of: list[tuple[int, int, int | None]]) -> bool:
+    """No quote mark or semicolon between ``a`` and ``b``, and neither inside a quote that is not the
+    source's own."""
+    if _CLAUSE_BOUNDARY.search(text, a.end, b.start):
+        return False
+    for start, end, speaker in speaker_of:
+        inside = [start <= m.start and m.end <= end for m in (a, b)]
+        if any(inside) and (speaker != source or not all(inside)):
+            return False
+    return True
+
+
+def _linked_by_verb(text: str, a: Mention, b: Mention, sentence_end: int) -> bool:
+    """A verb-like word between ``a`` and ``b``, or after ``b`` up to the next comma or clause boundary
+    (Dutch subordinate clauses put the verb last: "…, die Poetin lijkt te geloven"); never a bare
+    coordination, also of more names ("Trump en Poetin", "Trump, Poetin en Macron")."""
+    between = _WORD.findall(text[a.end : b.start])
+    if all(word.casefold() in _COORDINATORS or word[0].isupper() for word in between):
+        return False
+    if any(_is_verb_like(word) for word in between):
+        return True
+    after = re.split(r"[,;:„“”\"«»]|,,|''", text[b.end : sentence_end], maxsplit=1)[0]
+    return any(_is_verb_like(word) for word in _WORD.findall(after))
+
+
+def _is_verb_like(word: str) -> bool:
+    lowered = word.casefold()
+    if word != lowered or lowered in _NOT_VERBS:
+        return False
+    return lowered in _VERB_FORMS or bool(_VERB_ENDING.match(lowered) or _PARTICIPLE.match(lowered))
+
+
+def _overlaps(first: tuple[int, int], second: tuple[int, int]) -> bool:
+    return first[0] < second[1] and second[0] < first[1]
+
+
+def aggregate_relations(
+    evidence: Sequence[Evidence], verdicts: Sequence[PairStance], actors: Sequence[Actor]
+) -> dict[int, list[Stance]]:
+    """One stance per (source, target) pair, per source actor index, the most confident first.
+
+    As for issue stances: scores are averaged over the pair's evidence, the position is the argmax of the
+    average, its mean score the confidence, and the evidence shown is the sentence that supports that
+    position most strongly. When some of the pair's evidence links the two by a relation verb ("legt Iran
+    sancties op", ``PairStance.relation_cue``), only that evidence is pooled: it says what the source does to
+    the target, while a quote that merely mentions both leaves the classifier to guess from topic words.
+    ``mentions`` still counts all evidence. Neutral stances are kept: each one rests on evidence that the
+    source speaks about or acts on the target, which is itself a finding ("mentions it, takes no side").
+    """
+    pooled: dict[tuple[int, int], list[tuple[Evidence, PairStance]]] = {}
+    for item, verdict in zip(evidence, verdicts, strict=True):
+        pooled.setdefault((item.source, item.target), []).append((item, verdict))
+    stances: dict[int, list[Stance]] = {}
+    for (source, target), found in pooled.items():
+        items = [pair for pair in found if pair[1].relation_cue] or found
+        mean = {p: sum(v.scores[p] for _, v in items) / len(items) for p in POSITIONS}
+        position = max(POSITIONS, key=mean.get)
+        best, _ = max(items, key=lambda pair: pair[1].scores[position])
+        stances.setdefault(source, []).append(
+            Stance(
+                position=position,
+                confidence=mean[position],
+                scores=mean,
+                evidence=best.sentence,
+                mentions=len(found),
+                target=actors[target].id,
+                target_name=actors[target].name,
+            )
+        )
+    for found in stances.values():
+        found.sort(key=lambda s: (s.position == "neutral", -s.confidence))
+    return stances

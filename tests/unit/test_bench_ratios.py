@@ -1,0 +1,104 @@
+"""The ratio benchmarks' own logic: Frog's timer phrases, and which results the README tables show."""
+
+import pytest
+
+from bench.ner_vs_frog import parse_frog_duration
+from bench.summary import render
+
+
+def test_frog_timer_phrases_become_seconds():
+    assert parse_frog_duration(" 0 seconds, 31 milliseconds and 691 microseconds") == pytest.approx(0.031691)
+    assert parse_frog_duration(" 2 minutes, 3 seconds, 0 milliseconds and 5 microseconds") == pytest.approx(123.000005)
+
+
+def test_a_phrase_without_a_duration_is_refused():
+    with pytest.raises(ValueError):
+        parse_frog_duration("Frog finished")
+
+
+def _result(ner_version: str, cpu: str = "AMD EPYC", contaminated: bool = False, **fields) -> dict:
+    return {
+        "started_utc": "2026-11-28T23:50:00Z",
+        "duration_s": 60.0,
+        "git": "abc1234",
+        "machine": {"cpu": cpu, "cpus_usable": 2, "memory_gib": 8, "python": "3.11", "torch": "2", "flair": "0.15"},
+        "models": {"ner_version": ner_version},
+        "contention": {"contaminated": contaminated, "other_processes_cpu_share": 0.8 if contaminated else 0.0},
+        **fields,
+    }
+
+
+def test_ratios_name_their_cpu_and_results_of_other_weights_are_left_out():
+    results = {
+        "ner_vs_frog": _result(
+            "sha256:shipped", tokens=13000, data="ned.testb, first 1000 sentences", tagger_over_frog_speed=1.234
+        ),
+        "overhead": _result(
+            "sha256:shipped",
+            contaminated=True,
+            articles=40,
+            overhead_ratio=1.0712,
+            median_added_ms=9.5,
+            median_per_article_ratio=1.08,
+            median_healthz_round_trip_ms=2.25,
+            goal_met=False,
+        ),
+        "batching": _result(
+            "sha256:older",
+            cpu="Intel Xeon",
+            documents=64,
+            speedup=1.45,
+            single_requests_s=[10.0],
+            batch_request_s=[6.9],
+            goal_met=False,
+        ),
+    }
+    text = render(results, "sha256:shipped")
+    assert "| 1.23× |" in text
+    assert (
+        "1.071 (median per article 1.080; +9.5 ms median per request, of which a bare `GET /healthz` round trip "
+        "2.2 ms) | ≤ 1.05 (**not met**)"
+    ) in text
+    assert "AMD EPYC × 2, other processes 80% of the CPUs" in text
+    assert "1.45×" not in text
+    assert "Not shown: batching (last measured 2026-11-28, Intel Xeon × 2)" in text
+
+
+def test_the_time_split_names_each_stage_and_what_a_batch_saves():
+    profile = _result(
+        "sha256:shipped",
+        articles=12,
+        app_over_pipeline_ratio=1.01,
+        pipeline_stages={"total_s": 6.0, "ner_s": 5.0, "rest_s": 1.0, "ner_share": 0.833, "rest_share": 0.167},
+        one_at_a_time_over_one_batch={"total": 1.3, "ner": 1.25, "rest": 1.6},
+    )
+    text = render({"profile_request": profile}, "sha256:shipped")
+    assert "inside `Pipeline.analyze`, ner 83%, rest 17%." in text
+    assert "by stage: total 1.30×, ner 1.25×, rest 1.60×." in text
+
+
+def test_the_batch_row_shows_the_spread_of_its_rounds():
+    batching = _result(
+        "sha256:shipped",
+        documents=64,
+        speedup=1.45,
+        single_requests_s=[14.0, 15.0],
+        batch_request_s=[10.0, 10.0],
+        goal_met=False,
+    )
+    text = render({"batching": batching}, "sha256:shipped")
+    assert "| 1.45× (rounds 1.40–1.50) | ≥ 2× (**not met**) |" in text
+
+
+def test_a_goal_met_on_a_busy_machine_is_not_claimed_as_met():
+    batching = _result(
+        "sha256:shipped",
+        contaminated=True,
+        documents=64,
+        speedup=2.1,
+        single_requests_s=[21.0],
+        batch_request_s=[10.0],
+        goal_met=True,
+    )
+    text = render({"batching": batching}, "sha256:shipped")
+    assert "≥ 2× (met on a busy machine: to confirm on an idle one)" in text

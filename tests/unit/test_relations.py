@@ -1,0 +1,200 @@
+"""Actor-to-actor stance evidence and aggregation (service.relations) on Dutch sentences written for these
+tests: actors grouped by the real grouping and resolver, quotes found by the real quote finder."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.actors import Actor, group_actors
+from service.models.actor_stance import PairStance
+from service.quotes import find_quotes
+from service.relations import Evidence, aggregate_relations, select_evidence, target_actor_ids
+from service.results import Mention, Span
+from service.text import split_sentences
+from tests.unit.marked_text import marked
+
+ALL_TYPES = {"PER", "ORG", "LOC"}
+
+
+def evidence_of(source: str, source_types: set[str] | None = None) -> tuple[list[Actor], list[Evidence]]:
+    """Actors and evidence of a marked text; sources are the actors of ``source_types`` (default PER, ORG)."""
+    text, sentences, entities = marked(source)
+    actors = group_actors(entities, ALL_TYPES, text, sentences)
+    mentions = [(m.start, m.end, actor.id) for actor in actors for m in actor.mentions]
+    quotes = find_quotes(text, sentences, mentions)
+    wanted = source_types or {"PER", "ORG"}
+    sources = {i for i, actor in enumerate(actors) if actor.type in wanted}
+    found = select_evidence(text, sentences, actors, quotes, sources, target_actor_ids(actors))
+    for item in found:
+        assert text[item.sentence.start : item.sentence.end] == item.sentence.text
+    return actors, found
+
+
+def pairs(actors: list[Actor], found: list[Evidence]) -> list[tuple[str, str, str, str, str]]:
+    """``(source name, target name, kind, marked source words, marked target words)`` per piece of evidence."""
+    return [
+        (
+            actors[e.source].name,
+            actors[e.target].name,
+            e.kind,
+            e.model_text[e.source_span[0] : e.source_span[1]],
+            e.model_text[e.target_span[0] : e.target_span[1]],
+        )
+        for e in found
+    ]
+
+
+def test_a_subject_acting_on_another_actor_is_clause_evidence_and_not_the_other_way_round():
+    actors, found = evidence_of("[Mark Rutte|PER] prijst [Sigrid Kaag|PER] om haar leiderschap.")
+    assert pairs(actors, found) == [("Mark Rutte", "Sigrid Kaag", "clause", "Mark Rutte", "Sigrid Kaag")]
+    assert found[0].sentence.text == "Mark Rutte prijst Sigrid Kaag om haar leiderschap."
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "[Donald Trump|PER] en [Vladimir Poetin|PER] doen hun oortjes in.",
+        "[Donald Trump|PER], [Vladimir Poetin|PER] en [Emmanuel Macron|PER] poseerden samen.",
+        "Het plan van [Mark Rutte|PER] kreeg steun van [Geert Wilders|PER].",
+    ],
+)
+def test_enumerations_and_actors_after_a_preposition_give_no_evidence(source):
+    actors, found = evidence_of(source)
+    assert pairs(actors, found) == []
+
+
+def test_a_verb_ending_in_aan_links_the_actors():
+    actors, found = evidence_of("[China|LOC] en [Rusland|LOC] staan nog steeds achter [Nicolás Maduro|PER].", {"LOC"})
+    assert [(s, t) for s, t, *_ in pairs(actors, found)] == [("China", "Nicolás Maduro"), ("Rusland", "Nicolás Maduro")]
+
+
+def test_a_resolved_pronoun_can_be_the_source():
+    actors, found = evidence_of(
+        "[Mark Rutte|PER] landde gisteren in Brussel. Hij bekritiseerde [Viktor Orbán|PER] om de nieuwe wet."
+    )
+    assert pairs(actors, found) == [("Mark Rutte", "Viktor Orbán", "clause", "Hij", "Viktor Orbán")]
+
+
+def test_countries_are_targets_even_when_only_people_are_sources():
+    actors, found = evidence_of("[Donald Trump|PER] waarschuwt [Iran|LOC] voor nieuwe sancties.", {"PER"})
+    assert pairs(actors, found) == [("Donald Trump", "Iran", "clause", "Donald Trump", "Iran")]
+    actors, found = evidence_of("[Iran|LOC] waarschuwt [Donald Trump|PER] voor nieuwe sancties.", {"PER"})
+    assert pairs(actors, found) == []
+
+
+def test_a_quote_mentioning_the_target_is_evidence_with_the_speaker_marked():
+    actors, found = evidence_of("„[Geert Wilders|PER] speelt met vuur”, zei [Mark Rutte|PER] in Den Haag.")
+    assert pairs(actors, found) == [("Mark Rutte", "Geert Wilders", "quote", "Mark Rutte", "Geert Wilders")]
+
+
+def test_a_mention_inside_someone_elses_quote_is_no_clause_evidence():
+    actors, found = evidence_of(
+        "„[Geert Wilders|PER] verwijt [Sigrid Kaag|PER] van alles”, zei [Mark Rutte|PER] gisteren."
+    )
+    assert [(s, t, kind) for s, t, kind, _, _ in pairs(actors, found)] == [
+        ("Mark Rutte", "Geert Wilders", "quote"),
+        ("Mark Rutte", "Sigrid Kaag", "quote"),
+    ]
+
+
+def test_the_speakers_own_ik_marks_the_source_in_a_later_sentence_of_the_quote():
+    actors, found = evidence_of(
+        "[Mark Rutte|PER] was duidelijk: „Het kabinet gaat door. Ik vertrouw [Geert Wilders|PER] niet meer.”"
+    )
+    assert pairs(actors, found) == [("Mark Rutte", "Geert Wilders", "quote", "Ik", "Geert Wilders")]
+
+
+def test_without_the_speakers_words_in_the_sentence_the_model_reads_them_as_a_prefix():
+    actors, found = evidence_of(
+        "[Mark Rutte|PER] was duidelijk: „Het kabinet gaat door. Over [Geert Wilders|PER] zeg ik niets.”"
+    )
+    assert pairs(actors, found) == [("Mark Rutte", "Geert Wilders", "quote", "Mark Rutte", "Geert Wilders")]
+    [item] = found
+    assert item.model_text.startswith("Mark Rutte: ")
+    assert item.sentence.text == "Over Geert Wilders zeg ik niets.”"
+
+
+def test_no_actor_gets_evidence_toward_itself():
+    actors, found = evidence_of("[Mark Rutte|PER] vindt dat [Rutte|PER] gelijk heeft. Hij verdedigt zichzelf.")
+    assert len(actors) == 1
+    assert found == []
+
+
+def test_two_actors_at_the_same_span_never_make_a_pair():
+    text = "Trump prijst Trump."
+    sentences = split_sentences(text)
+    shared = Mention("Trump", 0, 5, 0, 0.9)
+    first = Actor("PER", [shared, Mention("Trump", 13, 18, 0, 0.9)])
+    second = Actor("ORG", [shared])
+    found = select_evidence(text, sentences, [first, second], [], {0, 1}, {0, 1})
+    assert [(e.source, e.target, e.source_span, e.target_span) for e in found] == [(1, 0, (0, 5), (13, 18))]
+
+
+def test_spans_are_trimmed_to_the_words_the_model_marks():
+    text = "Rutte prijst (Kaag) vandaag."
+    sentences = split_sentences(text)
+    rutte = Actor("PER", [Mention("Rutte", 0, 5, 0, 0.9)])
+    kaag = Actor("PER", [Mention("(Kaag)", 13, 19, 0, 0.6)])
+    punctuation = Actor("ORG", [Mention(") ", 18, 20, 0, 0.4)])
+    found = select_evidence(text, sentences, [rutte, kaag, punctuation], [], {0}, {1, 2})
+    assert [(e.target, e.model_text[e.target_span[0] : e.target_span[1]]) for e in found] == [(1, "Kaag")]
+
+
+def test_the_clause_the_model_reads_stops_at_a_quote_next_to_the_pair():
+    _, found = evidence_of(
+        '"Hij was erg resoluut", aldus [Donald Trump|PER] die [Vladimir Poetin|PER] lijkt te geloven.'
+    )
+    [item] = [e for e in found if e.kind == "clause"]
+    assert item.model_text == "aldus Donald Trump die Vladimir Poetin lijkt te geloven."
+    assert item.sentence.start == 0
+
+
+def stance(positive: float, negative: float, relation_cue: int = 0) -> PairStance:
+    scores = {"positive": positive, "negative": negative, "neutral": round(1 - positive - negative, 6)}
+    best = max(scores, key=scores.get)
+    return PairStance(best, scores, scores[best], relation_cue)
+
+
+def evidence(source: int, target: int, start: int, text: str) -> Evidence:
+    return Evidence(source, target, "clause", Span(text, start, start + len(text)), 0, text, (0, 1), (2, 3))
+
+
+def test_aggregation_averages_the_scores_and_shows_the_strongest_evidence_for_the_position():
+    actors = [
+        Actor("PER", [Mention("Mark Rutte", 0, 10, 0, 0.9)]),
+        Actor("PER", [Mention("Sigrid Kaag", 20, 31, 0, 0.9)]),
+        Actor("LOC", [Mention("Hongarije", 40, 49, 0, 0.9)]),
+    ]
+    found = [
+        evidence(0, 1, 0, "weak praise"),
+        evidence(0, 1, 100, "strong praise"),
+        evidence(0, 1, 200, "mild criticism"),
+        evidence(0, 2, 300, "no side taken"),
+    ]
+    verdicts = [stance(0.5, 0.2), stance(0.9, 0.05), stance(0.1, 0.6), stance(0.1, 0.1)]
+    by_source = aggregate_relations(found, verdicts, actors)
+    assert list(by_source) == [0]
+    toward_kaag, toward_hungary = by_source[0]
+    assert (toward_kaag.target, toward_kaag.target_name, toward_kaag.topic) == ("per:sigrid-kaag", "Sigrid Kaag", None)
+    assert toward_kaag.position == "positive"
+    assert toward_kaag.confidence == pytest.approx(0.5)
+    assert toward_kaag.scores["negative"] == pytest.approx(0.85 / 3)
+    assert (toward_kaag.evidence.text, toward_kaag.mentions) == ("strong praise", 3)
+    assert (toward_hungary.target, toward_hungary.position, toward_hungary.mentions) == ("loc:hongarije", "neutral", 1)
+
+
+def test_evidence_with_a_relation_cue_outweighs_evidence_without_one():
+    actors = [Actor("PER", [Mention("Trump", 0, 5, 0, 0.9)]), Actor("LOC", [Mention("Iran", 20, 24, 0, 0.9)])]
+    found = [evidence(0, 1, 0, "legt Iran sancties op"), evidence(0, 1, 100, "quote about Iran's leader")]
+    verdicts = [stance(0.2, 0.7, relation_cue=-1), stance(0.8, 0.1)]
+    [toward_iran] = aggregate_relations(found, verdicts, actors)[0]
+    assert (toward_iran.position, toward_iran.confidence) == ("negative", pytest.approx(0.7))
+    assert (toward_iran.evidence.text, toward_iran.mentions) == ("legt Iran sancties op", 2)
+    without_cue = aggregate_relations(found, [stance(0.2, 0.7), stance(0.8, 0.1)], actors)[0][0]
+    assert without_cue.position == "positive"
+
+
+def test_aggregation_needs_one_verdict_per_piece_of_evidence():
+    actors = [Actor("PER", [Mention("A", 0, 1, 0, 0.9)]), Actor("PER", [Mention("B", 2, 3, 0, 0.9)])]
+    with pytest.raises(ValueError):
+        aggregate_relations([evidence(0, 1, 0, "x")], [], actors)
