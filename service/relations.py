@@ -20,6 +20,21 @@ Evidence for a stance of actor A (the source) toward actor B (the target), A and
   is not A's own. The model reads only the stretch of the sentence between the quote marks or semicolons
   around the pair.
 
+- **Clause, received**: a mention of B that can be a subject, then a mention of A right after "van" (or in the
+  enumeration after it), with a receiving verb in the clause before that "van" ("Zelf geniet hij de steun van
+  Cuba en Rusland", "Maduro kreeg kritiek van Duque"): A gives, B receives.
+- **Clause, continued**: A's mention opens its sentence's actor mentions with a verb right after it, and the
+  next sentence, holding B, opens with "Die"/"Deze"/"Dat"/"Dit" that picks up A's act ("Trump heeft Iran
+  sancties opgelegd. Die zijn gericht tegen Ali Khamenei."), or A is one of an enumeration of actors that
+  acts on a later actor and the next sentence opens with a plural "Zij"/"Ze" ("De VS en Nederland erkennen
+  Maduro niet meer. Zij steunen Guaidó."); the evidence is the two sentences, and only when neither already
+  holds a one-sentence clause pair.
+
+Only direct quotes hide a pair from the clause rule: an indirect quote ("zei dat …", "volgens …") is the
+article's paraphrase, and the quote finder also takes clauses before verbs like "erkennen" for one. A direct
+quote without a speaker, introduced by a colon in its own sentence, is the quote of the last source mention
+before the colon that can be a subject ("Trump liet er via Twitter geen twijfel over bestaan: „…”").
+
 "Verb-like" is deliberately loose (no part-of-speech tagger runs here): a known auxiliary, modal or common
 verb form, or a lower-case word with a Dutch verb ending. It only has to tell "A doet iets met B" from a bare
 enumeration; the model decides the position.
@@ -55,6 +70,8 @@ def _word_set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
+_DEMONSTRATIVES = frozenset({"Die", "Deze", "Dat", "Dit"})
+_PLURAL_SUBJECTS = frozenset({"Zij", "Ze"})
 _FIRST_PERSON = frozenset({"ik", "wij", "we"})
 _NOT_SUBJECT_PRONOUNS = frozenset({"hem", "zijn", "z'n", "z’n", "diens", "haar", "hun", "hen"})
 _PREPOSITIONS = _word_set(
@@ -62,6 +79,7 @@ _PREPOSITIONS = _word_set(
     "tussen jegens richting dan als"
 )
 _COORDINATORS = _word_set("en of noch maar")
+_RECEIVING_VERBS = _word_set("krijgt krijgen kreeg kregen gekregen geniet genieten genoot ontvangt ontvingen ontving")
 _NOT_VERBS = _word_set(
     "en of maar want dus noch niet geen ook nog wel al dat die wat het een de met tot uit echt toch "
     "want omdat toen terwijl hoewel tegen tussen sinds tijdens zelf zelfs alleen ten"
@@ -118,7 +136,7 @@ def select_evidence(
     actor_ids = [actor.id for actor in actors]
     index_of = {actor_id: i for i, actor_id in enumerate(actor_ids)}
     chosen: dict[tuple[int, int, int], Evidence] = {}
-    for quote in quotes:
+    for quote in _with_colon_speakers(text, sentences, actors, quotes, sources):
         source = index_of.get(quote.speaker) if quote.speaker is not None else None
         if source is None or source not in sources:
             continue
@@ -199,10 +217,43 @@ def _quote_source(
     return prefix + sentence_text, (0, len(speaker.text)), shifted
 
 
+def _with_colon_speakers(
+    text: str, sentences: Sequence[Sentence], actors: Sequence[Actor], quotes: Sequence[Quote], sources: set[int]
+) -> list[Quote]:
+    """``quotes``, a direct quote without a speaker given the source actor that introduces it with a colon
+    in its own sentence ("Trump liet er via Twitter geen twijfel over bestaan: „De Europese Unie …”"): the
+    last mention before the colon that can be a subject, so not "via Twitter"."""
+    return [_colon_speaker(text, sentences, actors, quote, sources) or quote for quote in quotes]
+
+
+def _colon_speaker(
+    text: str, sentences: Sequence[Sentence], actors: Sequence[Actor], quote: Quote, sources: set[int]
+) -> Quote | None:
+    if quote.kind != "direct" or quote.speaker is not None:
+        return None
+    sentence = next((s for s in sentences if s.start <= quote.start < s.end), None)
+    if sentence is None or not re.search(r":\s*\W?$", text[sentence.start : quote.start]):
+        return None
+    introducing = [
+        (mention, actors[i])
+        for i in sources
+        for mention in actors[i].mentions
+        if sentence.start <= mention.start and mention.end <= quote.start and _can_be_subject(text, mention)
+    ]
+    if not introducing:
+        return None
+    mention, actor = max(introducing, key=lambda pair: pair[0].start)
+    return replace(quote, speaker=actor.id, speaker_text=Span(mention.text, mention.start, mention.end))
+
+
 def _quote_speakers(quotes: Sequence[Quote], index_of: Mapping[str, int]) -> list[tuple[int, int, int | None]]:
     """``(start, end, speaker index or None)`` of every quote, for the clause rule's "not in someone else's
     quote"."""
-    return [(q.start, q.end, index_of.get(q.speaker) if q.speaker is not None else None) for q in quotes]
+    return [
+        (q.start, q.end, index_of.get(q.speaker) if q.speaker is not None else None)
+        for q in quotes
+        if q.kind == "direct"
+    ]
 
 
 def _clause_evidence(
@@ -216,20 +267,24 @@ def _clause_evidence(
     """Per sentence, the closest (source mention, later target mention) pair that passes the clause rule."""
     by_sentence: dict[int, tuple[int, Mention, Mention]] = {}
     for a in actors[source].mentions:
-        if not _can_be_subject(text, a):
-            continue
         for b in actors[target].mentions:
-            if b.sentence != a.sentence or b.start < a.end or not _same_clause(text, a, b, source, speaker_of):
+            if b.sentence != a.sentence or not _clause_pair(text, sentences[a.sentence], a, b, source, speaker_of):
                 continue
-            if not _linked_by_verb(text, a, b, sentences[a.sentence].end):
-                continue
-            gap = b.start - a.end
+            gap = b.start - a.end if b.start >= a.end else a.start - b.end
             if a.sentence not in by_sentence or gap < by_sentence[a.sentence][0]:
                 by_sentence[a.sentence] = (gap, a, b)
+    for a in actors[source].mentions:
+        for b in actors[target].mentions:
+            unpaired = a.sentence not in by_sentence and b.sentence not in by_sentence
+            if b.sentence == a.sentence + 1 and unpaired and _continued_in_next_sentence(text, sentences, actors, a, b):
+                by_sentence[a.sentence] = (b.start - a.end, a, b)
     found = []
     for index, (_, a, b) in sorted(by_sentence.items()):
         sentence = sentences[index]
-        start, end = _clause_stretch(text, sentence, a, b)
+        if b.sentence != a.sentence:
+            sentence = Sentence(sentence.start, sentences[b.sentence].end, ())
+        first, second = sorted((a, b), key=lambda m: m.start)
+        start, end = _clause_stretch(text, sentence, first, second)
         found.append(
             Evidence(
                 source,
@@ -243,6 +298,79 @@ def _clause_evidence(
             )
         )
     return found
+
+
+def _clause_pair(
+    text: str, sentence: Sentence, a: Mention, b: Mention, source: int, speaker_of: list[tuple[int, int, int | None]]
+) -> bool:
+    """Whether source mention ``a`` and target mention ``b`` (same sentence) pass the clause rule: ``a`` acts on
+    a later ``b``, or ``b`` received something from ``a`` ("Zelf geniet hij de steun van Cuba en Rusland")."""
+    if b.start >= a.end:
+        return (
+            _can_be_subject(text, a)
+            and _same_clause(text, a, b, source, speaker_of)
+            and _linked_by_verb(text, a, b, sentence.end)
+        )
+    return (
+        a.start >= b.end
+        and _can_be_subject(text, b)
+        and _same_clause(text, b, a, source, speaker_of)
+        and _received_from(text, sentence, b, a)
+    )
+
+
+def _continued_in_next_sentence(
+    text: str, sentences: Sequence[Sentence], actors: Sequence[Actor], a: Mention, b: Mention
+) -> bool:
+    """``b``'s sentence, the one after ``a``'s, opens with a word that picks up ``a`` or what ``a`` did."""
+    opening = _WORD.findall(text[sentences[b.sentence].start : b.start])[:1]
+    if not opening or not _can_be_subject(text, a):
+        return False
+    others = [m for actor in actors for m in actor.mentions if m.sentence == a.sentence and not _overlaps_mention(m, a)]
+    if opening[0] in _DEMONSTRATIVES:
+        return _opens_acting(text, sentences[a.sentence], a, others)
+    return opening[0] in _PLURAL_SUBJECTS and _enumerated_acting(text, sentences[a.sentence], a, others)
+
+
+def _opens_acting(text: str, sentence: Sentence, a: Mention, others: list[Mention]) -> bool:
+    """``a`` is the first actor mention of its sentence with a verb right after it ("Trump heeft Iran sancties
+    opgelegd. Die zijn gericht tegen Ali Khamenei."): a demonstrative in the next sentence then picks up its
+    act."""
+    if any(m.start < a.start for m in others):
+        return False
+    after = _WORD.findall(text[a.end : sentence.end])
+    return bool(after) and _is_verb_like(after[0])
+
+
+def _enumerated_acting(text: str, sentence: Sentence, a: Mention, others: list[Mention]) -> bool:
+    """``a`` is one of an enumeration of actors ("de Verenigde Staten en Nederland") that acts on a later actor
+    in its sentence: a plural "Zij" opening the next sentence then is them ("… erkennen Maduro niet meer. Zij
+    hebben hun steun uitgesproken aan Juan Guaidó.")."""
+    enumerated = any(_only_names_between(text, *sorted((a, m), key=lambda x: x.start)) for m in others)
+    return enumerated and any(
+        m.start >= a.end and not _only_names_between(text, a, m) and _linked_by_verb(text, a, m, sentence.end)
+        for m in others
+    )
+
+
+def _overlaps_mention(first: Mention, second: Mention) -> bool:
+    return _overlaps((first.start, first.end), (second.start, second.end))
+
+
+def _received_from(text: str, sentence: Sentence, receiver: Mention, giver: Mention) -> bool:
+    """``giver`` names who gives what a receiving verb of the clause gets ("krijgt kritiek van Wilders",
+    "geniet de steun van Cuba, Rusland en China"): it follows "van", after at most an enumeration of names,
+    and a receiving verb stands before that "van" (before or after the receiver: Dutch inverts "Zelf geniet
+    hij"). The giver is the source, the receiver the target; the model's relation cue reads the noun as the
+    giver's stance."""
+    words = _WORD.findall(text[receiver.end : giver.start])
+    van = max((i for i, word in enumerate(words) if word.casefold() == "van"), default=None)
+    if van is None or van == 0:
+        return False
+    if not all(word.casefold() in _COORDINATORS or word[0].isupper() for word in words[van + 1 :]):
+        return False
+    clause_before = _WORD.findall(text[sentence.start : receiver.start]) + words[:van]
+    return any(word.casefold() in _RECEIVING_VERBS for word in clause_before)
 
 
 def _clause_stretch(text: str, sentence: Sentence, a: Mention, b: Mention) -> tuple[int, int]:
@@ -284,13 +412,19 @@ def _linked_by_verb(text: str, a: Mention, b: Mention, sentence_end: int) -> boo
     """A verb-like word between ``a`` and ``b``, or after ``b`` up to the next comma or clause boundary
     (Dutch subordinate clauses put the verb last: "…, die Poetin lijkt te geloven"); never a bare
     coordination, also of more names ("Trump en Poetin", "Trump, Poetin en Macron")."""
-    between = _WORD.findall(text[a.end : b.start])
-    if all(word.casefold() in _COORDINATORS or word[0].isupper() for word in between):
+    if _only_names_between(text, a, b):
         return False
+    between = _WORD.findall(text[a.end : b.start])
     if any(_is_verb_like(word) for word in between):
         return True
     after = re.split(r"[,;:„“”\"«»]|,,|''", text[b.end : sentence_end], maxsplit=1)[0]
     return any(_is_verb_like(word) for word in _WORD.findall(after))
+
+
+def _only_names_between(text: str, first: Mention, second: Mention) -> bool:
+    """Only coordinators, punctuation and capitalised words between the two mentions: an enumeration."""
+    between = _WORD.findall(text[first.end : second.start])
+    return all(word.casefold() in _COORDINATORS or word[0].isupper() for word in between)
 
 
 def _is_verb_like(word: str) -> bool:

@@ -9,7 +9,7 @@ from service.actors import Actor, group_actors
 from service.models.actor_stance import PairStance
 from service.quotes import find_quotes
 from service.relations import Evidence, aggregate_relations, select_evidence, target_actor_ids
-from service.results import Mention, Span
+from service.results import Mention, Quote, Span
 from service.text import split_sentences
 from tests.unit.marked_text import marked
 
@@ -198,3 +198,105 @@ def test_aggregation_needs_one_verdict_per_piece_of_evidence():
     actors = [Actor("PER", [Mention("A", 0, 1, 0, 0.9)]), Actor("PER", [Mention("B", 2, 3, 0, 0.9)])]
     with pytest.raises(ValueError):
         aggregate_relations([evidence(0, 1, 0, "x")], [], actors)
+
+
+def test_an_indirect_quote_does_not_hide_an_act_reported_in_it():
+    source = "Een woordvoerder zei gisteren dat [Duitsland|LOC] opnieuw steun geeft aan [Juan Guaidó|PER]."
+    text, sentences, entities = marked(source)
+    actors = group_actors(entities, ALL_TYPES, text, sentences)
+    mentions = [(m.start, m.end, actor.id) for actor in actors for m in actor.mentions]
+    [quote] = find_quotes(text, sentences, mentions)
+    assert quote.kind == "indirect" and quote.start <= text.index("Duitsland")
+    actors, found = evidence_of(source, ALL_TYPES)
+    assert pairs(actors, found) == [("Duitsland", "Juan Guaidó", "clause", "Duitsland", "Juan Guaidó")]
+
+
+def test_a_direct_quote_still_hides_the_actors_inside_it_from_the_clause_rule():
+    actors, found = evidence_of("„[Duitsland|LOC] zal [Juan Guaidó|PER] steunen”, zei [Heiko Maas|PER].", ALL_TYPES)
+    assert [(s, t, kind) for s, t, kind, _, _ in pairs(actors, found)] == [
+        ("Heiko Maas", "Duitsland", "quote"),
+        ("Heiko Maas", "Juan Guaidó", "quote"),
+    ]
+
+
+def test_the_giver_of_what_a_receiving_verb_gets_is_the_source():
+    actors, found = evidence_of(
+        "Zelf geniet [Nicolás Maduro|PER] nog steeds de steun van [Cuba|LOC] en [Rusland|LOC].", {"LOC"}
+    )
+    assert pairs(actors, found) == [
+        ("Cuba", "Nicolás Maduro", "clause", "Cuba", "Nicolás Maduro"),
+        ("Rusland", "Nicolás Maduro", "clause", "Rusland", "Nicolás Maduro"),
+    ]
+
+
+def test_an_actor_after_van_without_a_receiving_verb_is_no_source():
+    actors, found = evidence_of("[Nicolás Maduro|PER] sprak over de steun van [Rusland|LOC].", {"LOC"})
+    assert pairs(actors, found) == []
+
+
+def colon_quote_evidence(text: str) -> list[tuple[int, int, str, str]]:
+    """Evidence of Trump (0) toward the EU (2) and Twitter (1) in ``text``, given one direct quote (from the
+    first „ on) whose speaker the quote finder did not find, as in a header glued to the sentence."""
+    sentences = split_sentences(text)
+
+    def actor(kind: str, name: str) -> Actor:
+        start = text.index(name)
+        return Actor(kind, [Mention(name, start, start + len(name), 0 if start < text.index(".") else 1, 0.9)])
+
+    actors = [actor("PER", "Donald Trump"), actor("ORG", "Twitter"), actor("ORG", "Europese Unie")]
+    start = text.index("„") + 1
+    end = text.index("”")
+    quote = Quote(text[start:end], start, end, "direct", sentences=(len(sentences) - 1,))
+    found = select_evidence(text, sentences, actors, [quote], {0}, {1, 2})
+    return [(e.source, e.target, e.kind, e.model_text[e.source_span[0] : e.source_span[1]]) for e in found]
+
+
+def test_an_unattributed_quote_after_a_colon_is_the_introducing_actors():
+    text = "Donald Trump liet er via Twitter geen twijfel over bestaan: „De Europese Unie heeft geprofiteerd.”"
+    assert colon_quote_evidence(text) == [(0, 1, "clause", "Donald Trump"), (0, 2, "quote", "Donald Trump")]
+
+
+def test_an_unattributed_quote_without_a_colon_gets_no_speaker():
+    text = "Donald Trump schreef via Twitter. „De Europese Unie heeft geprofiteerd.”"
+    assert colon_quote_evidence(text) == [(0, 1, "clause", "Donald Trump")]
+
+
+def test_a_demonstrative_carries_the_subjects_act_into_the_next_sentence():
+    actors, found = evidence_of(
+        "[Donald Trump|PER] heeft [Iran|LOC] nieuwe sancties opgelegd. Die zijn gericht tegen [Ali Khamenei|PER].",
+        ALL_TYPES,
+    )
+    assert ("Donald Trump", "Ali Khamenei", "clause", "Donald Trump", "Ali Khamenei") in pairs(actors, found)
+    assert not [p for p in pairs(actors, found) if p[:2] == ("Iran", "Ali Khamenei")]
+    [item] = [e for e in found if actors[e.target].name == "Ali Khamenei"]
+    assert item.sentence.text.endswith("Die zijn gericht tegen Ali Khamenei.")
+
+
+def test_without_a_demonstrative_the_next_sentence_is_no_evidence():
+    actors, found = evidence_of(
+        "[Donald Trump|PER] heeft [Iran|LOC] nieuwe sancties opgelegd. [Ali Khamenei|PER] reageerde boos.",
+        ALL_TYPES,
+    )
+    assert [(s, t) for s, t, *_ in pairs(actors, found)] == [("Donald Trump", "Iran")]
+
+
+def test_a_plural_pronoun_opening_the_next_sentence_carries_an_acting_enumeration():
+    actors, found = evidence_of(
+        "De [Verenigde Staten|LOC] en [Nederland|LOC] erkennen [Nicolás Maduro|PER] niet meer. "
+        "Zij hebben hun steun uitgesproken aan [Juan Guaidó|PER].",
+        {"LOC"},
+    )
+    toward_guaido = [(s, t, kind, src) for s, t, kind, src, _ in pairs(actors, found) if t == "Juan Guaidó"]
+    assert toward_guaido == [
+        ("Verenigde Staten", "Juan Guaidó", "clause", "Verenigde Staten"),
+        ("Nederland", "Juan Guaidó", "clause", "Nederland"),
+    ]
+
+
+def test_a_plural_pronoun_does_not_pick_up_a_single_actor():
+    actors, found = evidence_of(
+        "[Nederland|LOC] erkent [Nicolás Maduro|PER] niet meer. Zij hebben hun steun uitgesproken aan "
+        "[Juan Guaidó|PER].",
+        {"LOC"},
+    )
+    assert [(s, t) for s, t, *_ in pairs(actors, found)] == [("Nederland", "Nicolás Maduro")]
