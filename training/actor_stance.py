@@ -503,7 +503,9 @@ END_TO_END_DEV = (
     "whose source or target is no actor), so polarity alone cannot reach the issue's 0.70: at most 37/54 = 0.685. "
     "The cue lists were written for relation verbs in general, then extended while reading this dev set's misses "
     "(`staat achter`, `uitdager`, `verbolgen`, the receiving-verb exception): the 0.500 is optimistic for unseen "
-    "articles."
+    "articles. With the evidence rules added afterwards in service/relations.py (indirect quotes no longer block "
+    "clause evidence, received support, colon quotes, demonstrative and plural-pronoun continuations, also "
+    "developed on this dev set): right 36 of 54 (0.667), found 47, opposite 6, neutral 5, precision 36/42 = 0.857."
 )
 
 
