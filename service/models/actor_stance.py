@@ -26,6 +26,8 @@ import joblib
 import numpy as np
 from scipy import sparse
 
+from service.models.loading import ModelFileError, read_joblib_dict, read_metadata
+
 POSITIONS: tuple[str, ...] = ("positive", "negative", "neutral")
 SOURCE_OPEN, SOURCE_CLOSE = "[S]", "[/S]"
 TARGET_OPEN, TARGET_CLOSE = "[T]", "[/T]"
@@ -57,7 +59,7 @@ _MARKED_PAIR = re.compile(
 )
 
 
-class ActorStanceModelError(RuntimeError):
+class ActorStanceModelError(ModelFileError):
     """The actor stance model directory or one of its files is missing or cannot be read."""
 
 
@@ -517,33 +519,13 @@ def load_actor_stance_model(directory: str | Path) -> ActorStanceModel:
 
 
 def _read_metadata(path: Path) -> dict[str, Any]:
-    try:
-        metadata = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as error:
-        raise ActorStanceModelError(f"actor stance model metadata not found: {path}") from error
-    except (OSError, ValueError) as error:
-        raise ActorStanceModelError(f"actor stance model metadata unreadable: {path}: {error}") from error
-    missing = [key for key in ("model_id", "version", "positions") if key not in metadata]
-    if missing:
-        raise ActorStanceModelError(f"actor stance model metadata {path} lacks {missing}")
+    metadata = read_metadata(path, ("model_id", "version", "positions"), ActorStanceModelError, "actor stance model")
     if tuple(metadata["positions"]) != POSITIONS:
         raise ActorStanceModelError(f"{path}: positions {metadata['positions']} are not {list(POSITIONS)}")
     return metadata
 
 
 def _read_artefact(path: Path) -> dict[str, Any]:
-    """A joblib dict written by ``training.actor_stance`` (our own file: unpickling it is trusted)."""
-    if not path.is_file():
-        raise ActorStanceModelError(f"actor stance model file not found: {path}")
-    try:
-        artefact = joblib.load(path)
-    except Exception as error:  # joblib/pickle raise many types on a corrupt file
-        raise ActorStanceModelError(f"actor stance model file unreadable: {path}: {error}") from error
-    missing = [
-        key
-        for key in ("views", "vectorizers", "weights", "classifier", "word_polarity")
-        if not isinstance(artefact, dict) or key not in artefact
-    ]
-    if missing:
-        raise ActorStanceModelError(f"actor stance model file {path} lacks {missing}")
-    return artefact
+    """A joblib dict written by ``training.actor_stance``."""
+    required = ("views", "vectorizers", "weights", "classifier", "word_polarity")
+    return read_joblib_dict(path, required, ActorStanceModelError, "actor stance model")

@@ -10,10 +10,11 @@ setting, the value and the reason.
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from service.config import PROJECT_ROOT
 
@@ -55,6 +56,39 @@ def load_model(setting: str, reference: str, loader: Callable[[str], T], *, hub_
         return loader(reference)
     except Exception as error:
         raise ModelLoadError(setting, reference, _reason(error, hub)) from error
+
+
+def read_metadata(path: Path, required: Sequence[str], error: type[ModelFileError], model: str) -> dict[str, Any]:
+    """A model's ``metadata.json``, with every ``required`` key; faults raise ``error`` naming the file."""
+    try:
+        metadata = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as cause:
+        raise error(f"{model} metadata not found: {path}") from cause
+    except (OSError, ValueError) as cause:
+        raise error(f"{model} metadata unreadable: {path}: {cause}") from cause
+    missing = [key for key in required if not isinstance(metadata, dict) or key not in metadata]
+    if missing:
+        raise error(f"{model} metadata {path} lacks {missing}")
+    return metadata
+
+
+def read_joblib_dict(path: Path, required: Sequence[str], error: type[ModelFileError], model: str) -> dict[str, Any]:
+    """A joblib dict that this project's training wrote (our own file: unpickling it is trusted), with every
+    ``required`` key; faults raise ``error`` naming the file."""
+    import joblib
+
+    if not path.is_file():
+        raise error(f"{model} file not found: {path}")
+    try:
+        artefact = joblib.load(path)
+    except Exception as cause:  # joblib/pickle raise many types on a corrupt file
+        raise error(f"{model} file unreadable: {path}: {cause}") from cause
+    if not isinstance(artefact, dict):
+        raise error(f"{model} file {path} holds {type(artefact).__name__}, not a dict")
+    missing = [key for key in required if key not in artefact]
+    if missing:
+        raise error(f"{model} file {path} lacks {missing}")
+    return artefact
 
 
 def display_reference(reference: str) -> str:

@@ -10,17 +10,15 @@ gate's probability for that topic and whether it passes the threshold calibrated
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import joblib
 import numpy as np
 
-from service.models.loading import ModelFileError, load_model
+from service.models.loading import ModelFileError, load_model, read_joblib_dict, read_metadata
 from service.models.stance_features import featurise
 
 POSITIONS: tuple[str, ...] = ("positive", "negative", "neutral")
@@ -177,15 +175,7 @@ class StanceModel:
 
 def _read_metadata(directory: Path) -> dict[str, Any]:
     path = directory / METADATA_FILE
-    try:
-        metadata = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as error:
-        raise StanceModelError(f"stance model metadata not found: {path}") from error
-    except (OSError, ValueError) as error:
-        raise StanceModelError(f"stance model metadata unreadable: {path}: {error}") from error
-    missing = [k for k in ("model_id", "version", "topics", "thresholds") if k not in metadata]
-    if missing:
-        raise StanceModelError(f"stance model metadata {path} lacks {missing}")
+    metadata = read_metadata(path, ("model_id", "version", "topics", "thresholds"), StanceModelError, "stance model")
     unthresholded = [t for t in metadata["topics"] if t not in metadata["thresholds"]]
     if unthresholded:
         raise StanceModelError(f"stance model metadata {path}: no threshold for topics {unthresholded}")
@@ -193,16 +183,8 @@ def _read_metadata(directory: Path) -> dict[str, Any]:
 
 
 def _load_artefact(path: Path) -> dict[str, Any]:
-    """A joblib dict written by ``training.stance`` (our own files: unpickling them is trusted)."""
-    if not path.is_file():
-        raise StanceModelError(f"stance model file not found: {path}")
-    try:
-        artefact = joblib.load(path)
-    except Exception as error:  # joblib/pickle raise many types on a corrupt file
-        raise StanceModelError(f"stance model file unreadable: {path}: {error}") from error
-    if not isinstance(artefact, dict):
-        raise StanceModelError(f"stance model file {path} holds {type(artefact).__name__}, not a dict")
-    return artefact
+    """A joblib dict written by ``training.stance``."""
+    return read_joblib_dict(path, (), StanceModelError, "stance model")
 
 
 def _member(part: Mapping[str, Any]) -> SklearnMember:
