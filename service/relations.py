@@ -79,6 +79,10 @@ _PREPOSITIONS = _word_set(
     "tussen jegens richting dan als"
 )
 _COORDINATORS = _word_set("en of noch maar")
+_ARTICLES = _word_set("de het een")
+_ATTRIBUTION_WORDS = _word_set(
+    "aldus volgens zegt zei zeiden zeggen meldt meldde schrijft schreef vertelt vertelde stelt stelde"
+)
 _RECEIVING_VERBS = _word_set("krijgt krijgen kreeg kregen gekregen geniet genieten genoot ontvangt ontvingen ontving")
 _NOT_VERBS = _word_set(
     "en of maar want dus noch niet geen ook nog wel al dat die wat het een de met tot uit echt toch "
@@ -308,6 +312,7 @@ def _clause_pair(
     if b.start >= a.end:
         return (
             _can_be_subject(text, a)
+            and not _named_as_speaker(text, b)
             and _same_clause(text, a, b, source, speaker_of)
             and _linked_by_verb(text, a, b, sentence.end)
         )
@@ -389,11 +394,24 @@ def _clause_stretch(text: str, sentence: Sentence, a: Mention, b: Mention) -> tu
 
 
 def _can_be_subject(text: str, mention: Mention) -> bool:
-    """Not an object or possessive pronoun, and not right after a preposition ("van Poetin")."""
+    """Not an object or possessive pronoun, not after a preposition ("van Poetin", "van de Krim"), and not a
+    credit line's agency ("© AFP")."""
     if mention.kind == "pronoun" and mention.text.casefold() in _NOT_SUBJECT_PRONOUNS:
         return False
-    before = _WORD.findall(text[max(0, mention.start - 20) : mention.start])
-    return not before or before[-1].casefold() not in _PREPOSITIONS
+    preceding = text[max(0, mention.start - 30) : mention.start]
+    if preceding.rstrip().endswith("©"):
+        return False
+    before = [word.casefold() for word in _WORD.findall(preceding)]
+    if before and before[-1] in _ARTICLES:
+        before = before[:-1]
+    return not before or before[-1] not in _PREPOSITIONS
+
+
+def _named_as_speaker(text: str, mention: Mention) -> bool:
+    """The mention names who says something ("…, aldus Trump", "zei Poetin"): the attribution, not someone
+    the clause acts on."""
+    before = _WORD.findall(text[max(0, mention.start - 30) : mention.start])
+    return bool(before) and before[-1].casefold() in _ATTRIBUTION_WORDS
 
 
 def _same_clause(text: str, a: Mention, b: Mention, source: int, speaker_of: list[tuple[int, int, int | None]]) -> bool:

@@ -56,6 +56,7 @@ def test_a_subject_acting_on_another_actor_is_clause_evidence_and_not_the_other_
         "[Donald Trump|PER] en [Vladimir Poetin|PER] doen hun oortjes in.",
         "[Donald Trump|PER], [Vladimir Poetin|PER] en [Emmanuel Macron|PER] poseerden samen.",
         "Het plan van [Mark Rutte|PER] kreeg steun van [Geert Wilders|PER].",
+        "© [ANP|ORG] De minister van [Defensie|ORG] zei te zullen kijken naar de klachten.",
     ],
 )
 def test_enumerations_and_actors_after_a_preposition_give_no_evidence(source):
@@ -300,3 +301,22 @@ def test_a_plural_pronoun_does_not_pick_up_a_single_actor():
         {"LOC"},
     )
     assert [(s, t) for s, t, *_ in pairs(actors, found)] == [("Nederland", "Nicolás Maduro")]
+
+
+@pytest.mark.parametrize("cue", ["aldus", "zei", "volgens"])
+def test_the_speaker_named_by_an_attribution_is_no_target_of_the_clause(cue):
+    actors, found = evidence_of(
+        f"Het conflict in Syrië, waar [Bashar al-Assad|PER] aan de winnende hand is, was complex, {cue} "
+        "[Donald Trump|PER]."
+    )
+    assert ("Bashar al-Assad", "Donald Trump") not in [(s, t) for s, t, *_ in pairs(actors, found)]
+
+
+def test_a_target_after_a_speech_verb_that_is_not_its_speaker_still_counts():
+    actors, found = evidence_of("[Mark Rutte|PER] zegt dat hij [Viktor Orbán|PER] niet vertrouwt.")
+    assert ("Mark Rutte", "Viktor Orbán") in [(s, t) for s, t, *_ in pairs(actors, found)]
+
+
+def test_an_actor_after_a_preposition_and_an_article_is_no_source():
+    actors, found = evidence_of("Het overleg over de toekomst van de [Krim|LOC] bracht [Oekraïne|LOC] weinig.", {"LOC"})
+    assert pairs(actors, found) == []
