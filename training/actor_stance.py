@@ -52,9 +52,10 @@ from service.models.actor_stance import (
     save_actor_stance_model,
     with_relation_cue,
 )
+from training.corpora import split_documents
 from training.net2021 import (
+    SPLIT_SHARES,
     PairExample,
-    document_split,
     learn_name_categories,
     pair_examples,
     read_statements,
@@ -227,7 +228,7 @@ def evaluate(predict: Predictor, examples: Sequence[PairExample]) -> dict[str, A
 def split_examples(examples: Sequence[PairExample], seed: int) -> dict[str, list[PairExample]]:
     """Train/dev/test by article (over the articles with a ``CC`` example; other articles go to train, so
     EVA and unrelated pairs of dev and test articles never reach training)."""
-    split_of = document_split((e.doc_id for e in examples if e.kind == "CC"), seed)
+    split_of = split_documents((e.doc_id for e in examples if e.kind == "CC"), seed, SPLIT_SHARES)
     splits: dict[str, list[PairExample]] = {"train": [], "dev": [], "test": []}
     for example in examples:
         splits[split_of.get(example.doc_id, "train")].append(example)

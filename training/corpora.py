@@ -8,8 +8,9 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import random
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from service.text import split_sentences
@@ -88,6 +89,17 @@ def unlabeled_sentences(conll_train: str | Path, articles: str | Path, units: st
         sentences.extend(text[s.start : s.end] for s in split_sentences(text))
     sentences.extend(issuepositions_sentences(units))
     return sentences
+
+
+def split_documents(doc_ids: Iterable[str], seed: int, shares: Mapping[str, float]) -> dict[str, str]:
+    """doc_id → ``train``/``dev``/``test`` (shuffled sorted ids, ``shares`` of dev and test): no document
+    contributes to two splits, and the same ids and seed always give the same split."""
+    docs = sorted(set(doc_ids))
+    random.Random(seed).shuffle(docs)
+    n_dev, n_test = (round(len(docs) * shares[s]) for s in ("dev", "test"))
+    split_of = dict.fromkeys(docs[:n_test], "test")
+    split_of.update(dict.fromkeys(docs[n_test : n_test + n_dev], "dev"))
+    return {doc: split_of.get(doc, "train") for doc in docs}
 
 
 def bio_spans(tags: list[str]) -> list[tuple[int, int, str]]:

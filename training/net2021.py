@@ -18,7 +18,6 @@ Nothing here is shipped: the text stays in the data folder, the model learns fro
 from __future__ import annotations
 
 import csv
-import random
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -301,13 +300,3 @@ def unrelated_examples(statements: Sequence[Statement], names: NameCategories) -
                 if frozenset({source_category, target_category}) not in linked:
                     examples.append(PairExample(doc_id, "NONE", parsed.text, source, target, "neutral"))
     return examples
-
-
-def document_split(doc_ids: Iterable[str], seed: int) -> dict[str, str]:
-    """doc_id → ``train``/``dev``/``test`` (shuffled sorted ids): no article contributes to two splits."""
-    docs = sorted(set(doc_ids))
-    random.Random(seed).shuffle(docs)
-    n_dev, n_test = (round(len(docs) * SPLIT_SHARES[s]) for s in ("dev", "test"))
-    split_of = dict.fromkeys(docs[:n_test], "test")
-    split_of.update(dict.fromkeys(docs[n_test : n_test + n_dev], "dev"))
-    return {doc: split_of.get(doc, "train") for doc in docs}

@@ -273,13 +273,6 @@ def stratified_article_split(units: Sequence[Unit]) -> dict[str, str]:
     return split
 
 
-def split_units(units: Sequence[Unit], split: dict[str, str]) -> dict[str, list[Unit]]:
-    splits: dict[str, list[Unit]] = {"train": [], "dev": [], "test": []}
-    for unit in units:
-        splits[split[unit.doc]].append(unit)
-    return splits
-
-
 def topical_windows(path: str | Path, split: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
     """Relevance-gate positives per split: ``(window, topic)`` for every coded sentence (any statement type)
     whose issue category is about a topic (:data:`ABOUT_TOPICS`), each pair once. An article keeps the split

@@ -35,14 +35,13 @@ import numpy as np
 from service.models.stance import GATE_FILE, METADATA_FILE, POSITIONS, SKLEARN_CLASSIFIER_FILE, load_stance_model
 from training.net2021_issues import (
     issue_units,
-    split_units,
     stratified_article_split,
     topic_counts,
     topical_windows,
 )
 from training.stance_card import model_card
 from training.stance_classifier import SHORTLIST, VARIANTS, predict_positions, select_classifier
-from training.stance_data import SEED, TOPICS, Unit, document_split, read_units
+from training.stance_data import SEED, TOPICS, Unit, document_split, read_units, split_units
 from training.stance_eval import (
     model_positions,
     per_topic_metrics,

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from service.models.stance_features import normalise_window, plain_text, stance_window
 from service.text import split_sentences
+from training.corpora import split_documents
 
 SEED = 13
 POLE_POSITIONS = {"L": "positive", "R": "negative", "N": "neutral"}
@@ -86,14 +87,14 @@ def read_units(path: str | Path) -> list[Unit]:
 
 def document_split(units: Sequence[Unit], seed: int = SEED) -> dict[str, list[Unit]]:
     """Train/dev/test by document (shuffled sorted doc ids), so no article contributes to two splits."""
-    docs = sorted({u.doc for u in units})
-    random.Random(seed).shuffle(docs)
-    n_dev, n_test = (round(len(docs) * SPLIT_SHARES[s]) for s in ("dev", "test"))
-    split_of = {d: "test" for d in docs[:n_test]}
-    split_of.update({d: "dev" for d in docs[n_test : n_test + n_dev]})
+    return split_units(units, split_documents((u.doc for u in units), seed, SPLIT_SHARES))
+
+
+def split_units(units: Sequence[Unit], split: dict[str, str]) -> dict[str, list[Unit]]:
+    """The units of each split, given each document's split."""
     splits: dict[str, list[Unit]] = {"train": [], "dev": [], "test": []}
     for unit in units:
-        splits[split_of.get(unit.doc, "train")].append(unit)
+        splits[split[unit.doc]].append(unit)
     return splits
 
 

@@ -21,11 +21,10 @@ from training.net2021_issues import (
     infrastructure_pole,
     issue_units,
     marked_sentence,
-    split_units,
     statement_topic_position,
     stratified_article_split,
 )
-from training.stance_data import TOPICS, Unit
+from training.stance_data import TOPICS, Unit, split_units
 
 TOPICS_YML = SHARED_DATA / "issuepositions" / "topics.yml"
 NET_COLUMNS = ("doc_id", "sentence", "type", "src", "subject", "object", "dir", "issue2", "issue", "txt")
