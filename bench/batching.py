@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from bench.harness import Run, analyze_body, load_articles, running_server
+from bench.harness import Run, analyze_body, load_articles, running_server, side_by_side
 from service.config import Settings
 
 GOAL = 2.0
@@ -59,12 +59,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         time_singles(client, singles[:4])  # warm-up
         single_rounds, batch_rounds = [], []
         for round_number in range(args.rounds):
-            if round_number % 2 == 0:
-                single_rounds.append(time_singles(client, singles))
-                batch_rounds.append(time_batch(client, batch, len(texts)))
-            else:
-                batch_rounds.append(time_batch(client, batch, len(texts)))
-                single_rounds.append(time_singles(client, singles))
+            single_s, batch_s = side_by_side(
+                round_number, lambda: time_singles(client, singles), lambda: time_batch(client, batch, len(texts))
+            )
+            single_rounds.append(single_s)
+            batch_rounds.append(batch_s)
 
     speedup = statistics.median(single_rounds) / statistics.median(batch_rounds)
     document = {

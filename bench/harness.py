@@ -21,11 +21,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bench.server import GunicornServer
 from service.config import PROJECT_ROOT, Settings
@@ -53,6 +53,20 @@ def load_articles(limit: int | None = None, seed: int = 2019, path: Path = ARTIC
     texts = [text for article in read_articles(path=path) if (text := article.get("text") or "").strip()]
     random.Random(seed).shuffle(texts)
     return texts[:limit] if limit else texts
+
+
+A = TypeVar("A")
+B = TypeVar("B")
+
+
+def side_by_side(round_number: int, first: Callable[[], A], second: Callable[[], B]) -> tuple[A, B]:
+    """Run both sides of one round of an A/B measurement, ``first`` first in even rounds and last in odd ones,
+    so that a change in background load hits both sides alike; the results come back as ``(first, second)``."""
+    if round_number % 2 == 0:
+        a = first()
+        return a, second()
+    b = second()
+    return first(), b
 
 
 def clip(text: str, max_chars: int) -> str:

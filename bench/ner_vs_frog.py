@@ -29,7 +29,7 @@ from typing import Any
 
 import torch
 
-from bench.harness import RESULTS, Run
+from bench.harness import RESULTS, Run, side_by_side
 from service.config import PROJECT_ROOT, Settings
 from service.models.ner import NerModel, load_ner_model
 from training.corpora import read_conll
@@ -106,12 +106,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         input_file = Path(workdir) / "sentences.txt"
         input_file.write_text("".join(" ".join(tokens) + "\n" for tokens in token_lists), encoding="utf-8")
         for round_number in range(args.rounds):
-            if round_number % 2 == 0:
-                tagger_s.append(time_tagger(model, token_lists))
-                frog_runs.append(time_frog(input_file, tokens, Path(workdir)))
-            else:
-                frog_runs.append(time_frog(input_file, tokens, Path(workdir)))
-                tagger_s.append(time_tagger(model, token_lists))
+            tagger_run, frog_run = side_by_side(
+                round_number,
+                lambda: time_tagger(model, token_lists),
+                lambda: time_frog(input_file, tokens, Path(workdir)),
+            )
+            tagger_s.append(tagger_run)
+            frog_runs.append(frog_run)
 
     frog_s = [r["processing_s"] for r in frog_runs]
     tagger_rate = tokens / statistics.median(tagger_s)

@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from bench.harness import Run, analyze_body, load_articles, running_server, summarise_latencies
+from bench.harness import Run, analyze_body, load_articles, running_server, side_by_side, summarise_latencies
 from service.config import Settings
 from service.pipeline import Document
 from service.state import build_pipeline
@@ -74,12 +74,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 if time.monotonic() > deadline:
                     break
                 healthz.append(time_healthz(client))
-                if i % 2 == 0:
-                    in_process.append(time_in_process(pipeline, text, i))
-                    over_http.append(time_http(client, body, response_sizes))
-                else:
-                    over_http.append(time_http(client, body, response_sizes))
-                    in_process.append(time_in_process(pipeline, text, i))
+                local_s, http_s = side_by_side(
+                    i,
+                    lambda text=text, i=i: time_in_process(pipeline, text, i),
+                    lambda body=body: time_http(client, body, response_sizes),
+                )
+                in_process.append(local_s)
+                over_http.append(http_s)
 
     ratio = sum(over_http) / sum(in_process)
     per_article = [h / p for h, p in zip(over_http, in_process)]

@@ -127,7 +127,7 @@ def _side(timings: list[dict[str, float]]) -> dict[str, Any]:
 
 def compare(baseline: Path, articles: int) -> dict[str, Any]:
     """Time both versions on the same ``articles``, interleaved, and summarise."""
-    from bench.harness import load_articles
+    from bench.harness import load_articles, side_by_side
 
     texts = load_articles(articles + WARMUP_ARTICLES)
     workers = {"baseline": Worker("baseline", baseline), "current": Worker("current", PROJECT_ROOT)}
@@ -135,11 +135,14 @@ def compare(baseline: Path, articles: int) -> dict[str, Any]:
     try:
         for index, text in enumerate(texts):
             article = {"id": f"article-{index}", "text": text}
-            order = ["baseline", "current"] if index % 2 == 0 else ["current", "baseline"]
-            for name in order:
-                timing = workers[name].time(article)
-                if index >= WARMUP_ARTICLES:  # the first calls allocate; both sides warm up alike
-                    timings[name].append(timing)
+            baseline_timing, current_timing = side_by_side(
+                index,
+                lambda article=article: workers["baseline"].time(article),
+                lambda article=article: workers["current"].time(article),
+            )
+            if index >= WARMUP_ARTICLES:  # the first calls allocate; both sides warm up alike
+                timings["baseline"].append(baseline_timing)
+                timings["current"].append(current_timing)
     finally:
         for worker in workers.values():
             worker.close()

@@ -1,6 +1,6 @@
 """The benchmark scripts' arithmetic: percentiles, text cutting and the linear fit (no timing here)."""
 
-from bench.harness import clip, load_articles, summarise_latencies
+from bench.harness import clip, load_articles, side_by_side, summarise_latencies
 from bench.scaling import linear_fit, text_of_length
 
 
@@ -33,3 +33,14 @@ def test_linear_fit_recovers_a_line():
     assert fit["ms_per_1k_chars"] == 100
     assert fit["intercept_ms"] == 20
     assert fit["r_squared"] == 1
+
+
+def test_side_by_side_alternates_which_side_runs_first_and_returns_both_in_order():
+    calls: list[str] = []
+
+    def side(name: str):
+        return lambda: calls.append(name) or name
+
+    assert side_by_side(0, side("a"), side("b")) == ("a", "b")
+    assert side_by_side(1, side("a"), side("b")) == ("a", "b")
+    assert calls == ["a", "b", "b", "a"]
