@@ -95,6 +95,9 @@ _VERB_FORMS = _word_set(
     kwamen blijft bleef bleven laat liet lieten doet deed deden ziet zag zagen zegt zei zeiden vindt vond
     vonden geeft gaf gaven neemt nam namen spreekt sprak spraken vraagt vroeg vroegen staat stond stonden
     houdt hield hielden roept riep schreef schreven sloot sloten sloeg viel valt noemt noemde
+    trok trokken bood boden koos kozen won wonnen verloor verloren verbood verboden wees wezen hing lag zat
+    bracht brachten dacht dachten zocht zochten kocht schoot schoten greep grepen liep liepen brak braken
+    vocht vochten dwong dwongen verliet verlieten hielp hielpen beval droeg droegen sprak
     """
 )
 _VERB_ENDING = re.compile(r"^[a-zà-ÿ]{2,}(?:t|d|de|te|den|ten|en|aan)$")  # "aan": staan, slaan
@@ -102,6 +105,7 @@ _PARTICIPLE = re.compile(r"^ge[a-zà-ÿ]{2,}(?:d|t|en)$")
 _WORD = re.compile(r"[\w’'-]+")
 _WORD_CHARACTER = re.compile(r"\w")
 _CLAUSE_BOUNDARY = re.compile(r"[;„“”\"«»]|,,|''")
+_SENTENCE_END = re.compile(r"[.!?]\s|\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,7 +402,7 @@ def _can_be_subject(text: str, mention: Mention) -> bool:
     credit line's agency ("© AFP")."""
     if mention.kind == "pronoun" and mention.text.casefold() in _NOT_SUBJECT_PRONOUNS:
         return False
-    preceding = text[max(0, mention.start - 30) : mention.start]
+    preceding = _text_before(text, mention)
     if preceding.rstrip().endswith("©"):
         return False
     before = [word.casefold() for word in _WORD.findall(preceding)]
@@ -410,8 +414,15 @@ def _can_be_subject(text: str, mention: Mention) -> bool:
 def _named_as_speaker(text: str, mention: Mention) -> bool:
     """The mention names who says something ("…, aldus Trump", "zei Poetin"): the attribution, not someone
     the clause acts on."""
-    before = _WORD.findall(text[max(0, mention.start - 30) : mention.start])
+    before = _WORD.findall(_text_before(text, mention))
     return bool(before) and before[-1].casefold() in _ATTRIBUTION_WORDS
+
+
+def _text_before(text: str, mention: Mention) -> str:
+    """Up to 30 characters before the mention, from its own sentence only: the last word of the sentence
+    before ("… legde Iran sancties op.\nIran heeft …") says nothing about the mention's role."""
+    preceding = text[max(0, mention.start - 30) : mention.start]
+    return _SENTENCE_END.split(preceding)[-1]
 
 
 def _same_clause(text: str, a: Mention, b: Mention, source: int, speaker_of: list[tuple[int, int, int | None]]) -> bool:

@@ -43,6 +43,7 @@ Span = tuple[int, int]
 
 _MARKER_TEXT = re.compile(r"\[/?[ST]\]")
 _WHITESPACE = re.compile(r"\s+")
+_CLAUSE_END = re.compile(r"[,.;:!?]$")
 # The corpus is tokenised ("VVD , CDA ( Hoekstra )"), service text is not ("VVD, CDA (Hoekstra)"): both
 # are brought to the untokenised form.
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:!?)%])")
@@ -273,6 +274,8 @@ CRITICISM_WORDS: frozenset[str] = frozenset(
 )
 NEGATIONS: frozenset[str] = frozenset({"niet", "geen", "nooit", "allerminst", "nauwelijks", "noch"})
 NEGATION_REACH = 3
+# Words after a clause-final negation: "erkennen [T] niet meer als president", "steunt [T] niet, maar …".
+CLAUSE_AFTER_NEGATION: frozenset[str] = frozenset({"meer", "langer", "als", "en", "maar", "want", "omdat", "of"})
 
 
 # Verbs and nouns with which a source acts on its target, read only between the two actors and in the few words
@@ -287,7 +290,7 @@ RELATION_SUPPORT_CUE = re.compile(
 RELATION_CRITICISM_CUE = re.compile(
     r"^(?:bekritiseer|kritiek|beschuldig|veroordeel|sanctie|dreig|bedreig|aanval|waarschuw|eist|eisen|eiste|"
     r"verwijt|verweet|boycot|aanklacht|demonstre|verzet|verwerp|ondermijn|straf|hekel|tegenstander|rivaal|uitdager|"
-    r"verbolgen|woedend|furieus|boos)"
+    r"verbolgen|woedend|furieus|boos|uitgezet|uitgewezen|uitwijz|uitzett)"
 )
 # Cue verbs that are a relation only with their particle somewhere after them ("werkt samen met", "valt … aan",
 # "staat achter").
@@ -296,6 +299,7 @@ RELATION_CUE_PARTICLES: Mapping[str, tuple[str, int]] = MappingProxyType(
         **dict.fromkeys(("werkt", "werken", "werkte", "werkten"), ("samen", 1)),
         **dict.fromkeys(("staat", "staan", "stond", "stonden"), ("achter", 1)),
         **dict.fromkeys(("valt", "vallen", "viel", "vielen"), ("aan", -1)),
+        **dict.fromkeys(("zet", "zetten", "zette"), ("uit", -1)),
     }
 )
 # "[S] kreeg steun van [T]": the source is the one supported, the cue says nothing about its stance (the other way
@@ -310,20 +314,48 @@ RELATION_CUE_WEIGHT = 0.5
 
 def relation_cue(marked: str) -> int:
     """+1 (support), -1 (criticism) or 0: the sign of the summed relation cues between the actors and in the
-    few words after them. A negation in the three words before a cue flips it (on net2021 also reading one
-    after the cue made the rule less precise); a receiving verb there drops it when the source comes first
-    ("[S] kreeg steun van [T]")."""
+    few words after them. A negation in the three words before a cue flips it; so does one right after the
+    target when the cue stands between source and target, the Dutch main-clause order "[S] erkent [T] niet
+    (meer)" (reading any negation after the cue made the rule less precise on net2021); a receiving verb before
+    a cue drops it when the source comes first ("[S] kreeg steun van [T]")."""
     parts = _parts(marked)
-    chunk = parts.between.split() + parts.after.split()[:CONTEXT_WORDS]
-    words = [word for token in chunk for word in re.findall(r"\w+", token.lower())]
+    between = _words(parts.between.split())
+    after = parts.after.split()[:CONTEXT_WORDS]
+    words = between + _words(after)
+    negated_after_target = parts.source_first and _closing_negation(_first_clause(after))
     total = 0
     for i, word in enumerate(words):
         sign = _relation_sign(word, words[i + 1 :])
         preceding = set(words[max(0, i - NEGATION_REACH) : i])
         if parts.source_first and RECEIVING_VERBS & preceding:
             continue
-        total += -sign if NEGATIONS & preceding else sign
+        negated = bool(NEGATIONS & preceding) != (negated_after_target and i < len(between))
+        total += -sign if negated else sign
     return (total > 0) - (total < 0)
+
+
+def _words(tokens: Sequence[str]) -> list[str]:
+    return [word for token in tokens for word in re.findall(r"\w+", token.lower())]
+
+
+def _first_clause(tokens: Sequence[str]) -> list[str]:
+    """The words of ``tokens`` up to the first punctuation mark that ends a clause."""
+    clause = []
+    for token in tokens:
+        clause.append(token)
+        if _CLAUSE_END.search(token):
+            break
+    return _words(clause)
+
+
+def _closing_negation(words: Sequence[str]) -> bool:
+    """A negation that closes the clause after the target ("[T] niet.", "[T] sinds maart niet meer als
+    president"). Followed by another word it negates that word instead: "sluit samenwerking met [T] niet uit"
+    is support, "[T] niet alleen" means "not only"."""
+    for i, word in enumerate(words):
+        if word in NEGATIONS:
+            return i + 1 == len(words) or words[i + 1] in CLAUSE_AFTER_NEGATION
+    return False
 
 
 def _relation_sign(word: str, rest: Sequence[str]) -> int:

@@ -116,7 +116,13 @@ def cue_of(sentence: str, source: str, target: str) -> int:
         ("Frankrijk werkt samen met Duitsland.", "Frankrijk", "Duitsland", 1),
         ("Trump legt Iran nieuwe sancties op.", "Trump", "Iran", -1),
         ("Israël valt Hamas opnieuw aan.", "Israël", "Hamas", -1),
-        ("Klaver steunt Segers niet.", "Klaver", "Segers", 1),  # a negation after the cue is not read
+        ("Klaver steunt Segers niet.", "Klaver", "Segers", -1),  # a negation closing the clause after the target
+        ("De VS erkennen Maduro sinds maart niet meer als president.", "VS", "Maduro", -1),
+        ("Klaver steunt Segers niet alleen in de Kamer.", "Klaver", "Segers", 1),  # "niet alleen": not only
+        ("Wilders sluit samenwerking met de VVD niet uit.", "Wilders", "VVD", 1),  # the negation goes with "uit"
+        ("Klaver steunt Segers, maar Jetten doet dat niet.", "Klaver", "Segers", 1),  # another clause
+        ("Venezuela zet de Duitse ambassadeur Kriener het land uit.", "Venezuela", "Kriener", -1),
+        ("Rusland heeft de diplomaat Smith uitgewezen.", "Rusland", "Smith", -1),
         ("Klaver zegt niet te steunen wat Segers wil.", "Klaver", "Segers", -1),
         ("Guaidó kreeg steun van de VS.", "Guaidó", "VS", 0),  # the source receives the support
         ("Guaidó kreeg steun van de VS.", "VS", "Guaidó", 1),

@@ -4,11 +4,15 @@ are measurable and correct, on a small hand-made result; and the shape of the an
 import json
 from pathlib import Path
 
+import pytest
+
 from bench.actor_stance_accuracy import ActorStance, ArticlePrediction, article_prediction, score_article, summarise
 from bench.stance_coverage import coverage
 from service.results import ActorResult, DocumentResult, Mention, ModelInfo, ModelsUsed, Span, Stance
 
-DEV_SET = Path(__file__).resolve().parents[2] / "bench" / "data" / "actor_stance_dev.jsonl"
+DATA_DIR = Path(__file__).resolve().parents[2] / "bench" / "data"
+# dev: the rules were written on it; heldout: annotated blind, then read for two rules; test: read once.
+ANNOTATED_SETS = ("dev", "heldout", "test")
 
 # Offsets into:
 # "Rusland steunt Maduro. Trump haalt uit naar Maduro. Guaidó prijst Trump. Poetin belt Xi. Men vreest hen."
@@ -85,9 +89,15 @@ def test_summary_shares_add_up_over_articles():
     assert summary["unmeasurable"] == 2
 
 
-def test_dev_set_holds_offsets_and_labels_only_for_at_least_15_articles_of_both_sources():
-    rows = [json.loads(line) for line in DEV_SET.read_text(encoding="utf-8").splitlines() if line.strip()]
-    assert len(rows) >= 15
+def _annotated(name: str) -> list[dict]:
+    path = DATA_DIR / f"actor_stance_{name}.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("name", ANNOTATED_SETS)
+def test_annotated_sets_hold_offsets_and_labels_only_for_articles_of_both_sources(name):
+    rows = _annotated(name)
+    assert len(rows) >= 14
     assert {row["source"] for row in rows} == {"news2019", "dpgmedia2019"}
     for row in rows:
         assert set(row) == {"source", "id", "pairs"}
@@ -97,6 +107,11 @@ def test_dev_set_holds_offsets_and_labels_only_for_at_least_15_articles_of_both_
             assert source["start"] < source["end"] and target["start"] < target["end"]
             assert source["end"] <= target["start"] or target["end"] <= source["start"]
             assert set(annotated["evidence"]) == {"start", "end"}
+
+
+def test_no_article_is_in_two_annotated_sets():
+    articles = [(row["source"], row["id"]) for name in ANNOTATED_SETS for row in _annotated(name)]
+    assert len(articles) == len(set(articles))
 
 
 def _stance(position: str, topic: str | None = None, target: str | None = None) -> Stance:

@@ -320,3 +320,16 @@ def test_a_target_after_a_speech_verb_that_is_not_its_speaker_still_counts():
 def test_an_actor_after_a_preposition_and_an_article_is_no_source():
     actors, found = evidence_of("Het overleg over de toekomst van de [Krim|LOC] bracht [Oekraïne|LOC] weinig.", {"LOC"})
     assert pairs(actors, found) == []
+
+
+def test_a_preposition_ending_the_previous_sentence_does_not_stop_the_next_sentences_subject():
+    actors, found = evidence_of(
+        "[Trump|PER] legde [Iran|LOC] zware sancties op.\n[Iran|LOC] heeft geweigerd met de [VS|LOC] te praten.",
+        {"LOC"},
+    )
+    assert ("Iran", "VS") in [(s, t) for s, t, *_ in pairs(actors, found)]
+
+
+def test_a_strong_past_tense_verb_links_the_actors():
+    actors, found = evidence_of("[Ecuador|LOC] trok donderdag het asiel van [Julian Assange|PER] in.", {"LOC"})
+    assert [(s, t) for s, t, *_ in pairs(actors, found)] == [("Ecuador", "Julian Assange")]
