@@ -130,6 +130,8 @@ _WORD = re.compile(r"\w+")
 _CONTINUATION_PARAGRAPHS = 2  # a headline line may stand between the parts
 _PRONOUN_FALLBACK_SENTENCES = 3
 _CONTINUATION_SENTENCES = 2
+# One word a sentence that introduces a quote may open with before the speaker ("Ook Moorlag is verbijsterd.").
+_OPENING_ADVERBS = _word_set("ook maar en toen daarop daarna later intussen tegelijk vervolgens zelfs wel")
 _NOUN_PHRASE_TOKENS = 8
 _DAT_SEARCH_TOKENS = 8
 # How far back a clause start is sought: keeps a 200,000-character sentence full of cue words linear.
@@ -262,8 +264,8 @@ def find_quotes(text: str, sentences: list[Sentence], mentions: Sequence[tuple[i
     directs = [_attribute_direct(document, quote) for quote in _direct_quotes(text)]
     drafts = _merge(directs, _indirect_quotes(document))
     drafts = [draft for draft in _without_quoted_speakers(drafts) if not _is_headline(document, draft)]
-    _continue_speakers(document, drafts)
     _introduced_speakers(document, drafts)
+    _continue_speakers(document, drafts)
     quotes: list[Quote] = []
     for draft in drafts:
         if _is_speech(document, draft):
@@ -1035,22 +1037,37 @@ def _is_headline(document: _Document, draft: _Draft) -> bool:
 
 def _introduced_speakers(document: _Document, drafts: list[_Draft]) -> None:
     """A quote with no cue that follows a sentence opening with a person takes that person ("Van der Staaij
-    sloeg terug met een kwinkslag. 'Als ik …'"): the usual way to introduce a quote without a verb of
-    saying."""
+    sloeg terug met een kwinkslag. 'Als ik …'", "Ook PvdA-Kamerlid Moorlag is verbijsterd. 'Rutte en …'"):
+    the usual way to introduce a quote without a verb of saying. It runs before quotes are continued, since
+    the person introduced takes over from the speaker of an earlier quote; but a sentence that reports
+    speech itself ("Re-Match bouwt …, zegt Terwisga.") is continued by the quote after it."""
+    reporting = {document.sentence_of(d.start) for d in drafts if d.attribution is not None}
     for draft in drafts:
         if draft.attribution is not None or draft.kind != "direct" or not draft.opens_sentence:
             continue
         sentence = document.sentence_of(draft.mark_start)
-        if sentence < 1 or document.paragraph(document.sentences[sentence - 1].start) != document.paragraph(
-            draft.mark_start
-        ):
+        if sentence < 1 or sentence - 1 in reporting:
             continue
-        first = document.sentence_first_token[sentence - 1]
-        token = document.tokens[first]
-        actor = document.actor_at(token.start, token.end)
-        if actor is not None and actor.startswith("per:"):
+        if document.paragraph(document.sentences[sentence - 1].start) != document.paragraph(draft.mark_start):
+            continue
+        first = _opening_person(document, sentence - 1)
+        if first is not None:
             end = max(_name_end(document, first, document.sentence_first_token[sentence]), first + 1)
             draft.attribution = _Attribution(None, _char_span(document, (first, end)))
+
+
+def _opening_person(document: _Document, sentence: int) -> int | None:
+    """The token of a person's mention opening the sentence, after at most one sentence adverb and one
+    role word ("Ook", "Kamerlid": "Ook Kamerlid Moorlag is verbijsterd.")."""
+    first, end = document.sentence_first_token[sentence], document.sentence_first_token[sentence + 1]
+    if first < end and document.tokens[first].text.casefold() in _OPENING_ADVERBS:
+        first += 1
+    for index in range(first, min(first + 2, end)):
+        token = document.tokens[index]
+        actor = document.actor_at(token.start, token.end)
+        if actor is not None:
+            return index if actor.startswith("per:") else None
+    return None
 
 
 def _is_speech(document: _Document, draft: _Draft) -> bool:

@@ -285,6 +285,22 @@ def test_a_person_opening_the_sentence_before_speaks_an_uncued_quote() -> None:
     assert quote.speaker == "per:kees-van-der-staaij"
 
 
+def test_a_person_introduced_after_an_earlier_quote_takes_over_from_its_speaker() -> None:
+    text = (
+        '"Dit ruikt naar kiezersbedrog," zegt Tom van der Lee. "Dit is niet genoeg." '
+        'Ook Kamerlid William Moorlag is verbijsterd. "Rutte en Wiebes doen dit op deze manier."'
+    )
+    mentions = [mention(text, "Tom van der Lee", "per:van-der-lee"), mention(text, "William Moorlag", "per:moorlag")]
+    speakers = [quote.speaker for quote in quotes_of(text, mentions)]
+    assert speakers == ["per:van-der-lee", "per:van-der-lee", "per:moorlag"]
+
+
+def test_a_sentence_reporting_speech_is_continued_by_the_quote_after_it() -> None:
+    text = "Re-Match bouwt nog 23 fabrieken, zegt Terwisga. ,,Deze is de eerste in Nederland.''"
+    mentions = [mention(text, "Re-Match", "per:re-match"), mention(text, "Terwisga", "per:terwisga")]
+    assert quotes_of(text, mentions)[-1].speaker == "per:terwisga"
+
+
 def test_a_colon_introduces_new_words_instead_of_continuing_the_previous_speaker() -> None:
     text = (
         "'Ingewikkeld allemaal', zei Rutte. Het was zoals Charles Bukowski ooit dichtte: "
