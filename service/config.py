@@ -14,6 +14,16 @@ class SettingsError(ValueError):
     """An environment variable holds a value the service cannot use."""
 
 
+# The parts of a Flair tagger that NER_QUANTIZE can convert to int8 dynamic quantization (applied by
+# service.models.ner at load time), each measured on its own in bench/results/ner_quantization.json.
+QUANTIZABLE_PARTS = {
+    "tagger": "the tagger's BiLSTM over tokens",
+    "lm": "the LSTMs of the Flair character language models",
+    "char": "the BiLSTM of the character embeddings",
+    "linear": "the linear map from the stacked embeddings into the BiLSTM (embedding2nn)",
+}
+NO_QUANTIZATION = "none"
+
 ENV_VARS = {
     "ner_model": "NER_MODEL",
     "stance_model": "STANCE_MODEL",
@@ -22,6 +32,7 @@ ENV_VARS = {
     "max_batch_docs": "MAX_BATCH_DOCS",
     "max_content_length": "MAX_CONTENT_LENGTH",
     "ner_batch_size": "NER_BATCH_SIZE",
+    "ner_quantize": "NER_QUANTIZE",
     "torch_threads": "TORCH_THREADS",
     "proxy_fix_hops": "PROXY_FIX_HOPS",
     "log_level": "LOG_LEVEL",
@@ -44,6 +55,9 @@ class Settings:
     max_batch_docs: int = 64
     max_content_length: int = 16 * 1024 * 1024
     ner_batch_size: int = 32
+    # int8 LSTMs: on ned.testa 78.95 vs 79.01 F1 and 1.17× the fp32 tokens/s (bench/results/ner_quantization.json);
+    # adding "linear" lost 0.33 F1, more than issue 14 allows (0.3).
+    ner_quantize: tuple[str, ...] = ("tagger", "lm", "char")
     torch_threads: int = 1
     proxy_fix_hops: int = 1
     log_level: str = "INFO"
@@ -64,7 +78,8 @@ class Settings:
             raw = environ.get(name)
             if raw is None or raw.strip() == "":
                 continue
-            values[setting.name] = _parse(name, raw.strip(), setting.type)
+            parse = SPECIAL_PARSERS.get(setting.name)
+            values[setting.name] = parse(raw.strip()) if parse else _parse(name, raw.strip(), setting.type)
         settings = cls(**values)
         settings.validate()
         return settings
@@ -89,8 +104,27 @@ class Settings:
             raise SettingsError(f"MAX_QUEUE must be 0 or more, got {self.max_queue}")
         if not math.isfinite(self.request_timeout) or self.request_timeout <= 0:
             raise SettingsError(f"REQUEST_TIMEOUT must be more than 0 seconds, got {self.request_timeout}")
+        if unknown_parts := sorted(set(self.ner_quantize) - QUANTIZABLE_PARTS.keys()):
+            choices = ", ".join(QUANTIZABLE_PARTS)
+            raise SettingsError(f"NER_QUANTIZE must be {NO_QUANTIZATION!r} or parts of {choices}; got {unknown_parts}")
         if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise SettingsError(f"LOG_LEVEL must be a logging level name, got {self.log_level!r}")
+
+
+def _parse_ner_quantize(raw: str) -> tuple[str, ...]:
+    """``NER_QUANTIZE``: ``none``, or comma-separated ``QUANTIZABLE_PARTS`` in any case and order (returned in
+    the table's order, so that equal settings compare equal; ``validate`` rejects unknown parts)."""
+    parts = {part.strip().lower() for part in raw.split(",") if part.strip()}
+    if not parts:
+        raise SettingsError(f"NER_QUANTIZE must be {NO_QUANTIZATION!r} or a comma-separated list, got {raw!r}")
+    if parts == {NO_QUANTIZATION}:
+        return ()
+    known = tuple(part for part in QUANTIZABLE_PARTS if part in parts)
+    return known + tuple(sorted(parts.difference(known)))
+
+
+# Settings whose values need more than a type conversion.
+SPECIAL_PARSERS = {"ner_quantize": _parse_ner_quantize}
 
 
 def _parse(name: str, raw: str, kind: object) -> object:

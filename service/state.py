@@ -26,7 +26,7 @@ def build_pipeline(settings: Settings) -> Pipeline:
     import torch  # imported here: only a worker that loads models pays for it
 
     torch.set_num_threads(settings.torch_threads)
-    ner = load_ner_model(settings.ner_model, batch_size=settings.ner_batch_size)
+    ner = load_ner_model(settings.ner_model, batch_size=settings.ner_batch_size, quantize=settings.ner_quantize)
     stance = load_stance_model(settings.stance_model)
     return Pipeline(ner, stance, load_actor_stance(settings.actor_stance_model))
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from service.config import QUANTIZABLE_PARTS
 from service.models.loading import display_reference, load_model
 from service.text import Sentence
 
@@ -28,14 +31,18 @@ class Entity:
 
 
 class NerModel:
-    """A loaded tagger. ``tag`` is safe to call from several threads (calls are serialised by a lock)."""
+    """A loaded tagger. ``tag`` is safe to call from several threads (calls are serialised by a lock).
+    ``quantized`` names the modules converted to int8 at load (``NER_QUANTIZE``), empty for fp32."""
 
-    def __init__(self, tagger, model_id: str, version: str, batch_size: int = 32) -> None:
+    def __init__(
+        self, tagger, model_id: str, version: str, batch_size: int = 32, quantized: tuple[str, ...] = ()
+    ) -> None:
         self._tagger = tagger
         self._lock = threading.Lock()
         self.model_id = model_id
         self.version = version
         self.batch_size = batch_size
+        self.quantized = quantized
         self.labels = tuple(sorted({_entity_type(tag) for tag in tagger.label_dictionary.get_items()} - {""}))
 
     def predict_spans(self, token_lists: list[list[str]]) -> list[list[tuple[int, int, str, float]]]:
@@ -102,12 +109,66 @@ def file_version(path: str) -> str:
     return "sha256:" + digest.hexdigest()[:12]
 
 
-def load_ner_model(reference: str, batch_size: int = 32) -> NerModel:
-    """Load a SequenceTagger from a local file or a hub id (setting ``NER_MODEL``)."""
+def quantizable_modules(tagger, parts: Iterable[str]) -> tuple[str, ...]:
+    """Names of the tagger's modules that belong to ``parts`` (keys of ``QUANTIZABLE_PARTS``), found by
+    their place in Flair's SequenceTagger, so that any stack of embeddings is covered."""
+    import torch
+
+    chosen = set(parts) & QUANTIZABLE_PARTS.keys()
+    return tuple(
+        name
+        for name, module in tagger.named_modules()
+        if isinstance(module, torch.nn.LSTM | torch.nn.Linear) and _part_of(name) in chosen
+    )
+
+
+def _part_of(module_name: str) -> str | None:
+    """The ``QUANTIZABLE_PARTS`` key of a SequenceTagger module, by the attribute names Flair gives them.
+
+    The output layer (``linear``, BiLSTM -> tags) belongs to no part: Flair reads ``linear.weight.dtype`` to
+    build its batches, which a quantized Linear does not have."""
+    if module_name == "rnn":
+        return "tagger"
+    if module_name == "embedding2nn":
+        return "linear"
+    if module_name.endswith(".lm.rnn"):
+        return "lm"
+    if module_name.endswith(".char_rnn"):
+        return "char"
+    return None
+
+
+def quantize_tagger(tagger, parts: Iterable[str]) -> tuple[str, ...]:
+    """Convert the modules of ``parts`` in place to int8 dynamic quantization (weights int8, activations
+    quantized per call), which makes the LSTMs' matrix products cheaper on CPU; the names converted.
+
+    torch announces the eager ``torch.ao.quantization`` API as deprecated on every call; the lock pins torch,
+    and the tests load a quantized tagger, so an upgrade that removes the API fails there, not in a worker.
+    """
+    import torch
+    from torch.ao.quantization import quantize_dynamic
+
+    names = quantizable_modules(tagger, parts)
+    if names:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r"torch\.ao\.quantization", category=DeprecationWarning)
+            warnings.filterwarnings("ignore", message=r"torch\.quantize_per_tensor", category=UserWarning)
+            quantize_dynamic(tagger, set(names), dtype=torch.qint8, inplace=True)
+    return names
+
+
+def load_ner_model(reference: str, batch_size: int = 32, quantize: tuple[str, ...] = ()) -> NerModel:
+    """Load a SequenceTagger from a local file or a hub id (setting ``NER_MODEL``), with the ``quantize``
+    parts converted to int8 once here (setting ``NER_QUANTIZE``), never per request."""
     from flair.models import SequenceTagger
 
     tagger = load_model("NER_MODEL", reference, SequenceTagger.load)
     tagger.eval()
+    quantized = quantize_tagger(tagger, quantize)
     return NerModel(
-        tagger, model_id=display_reference(reference), version=file_version(reference), batch_size=batch_size
+        tagger,
+        model_id=display_reference(reference),
+        version=file_version(reference),
+        batch_size=batch_size,
+        quantized=quantized,
     )
