@@ -75,6 +75,21 @@ def test_no_name_is_added_inside_another_entity_in_a_heading_or_against_the_majo
     assert found(majority, ("add_missed",)) == [("Algemene", "MISC")]
 
 
+def test_known_organisations_are_added_and_retyped_and_cut_names_made_whole():
+    source = "GroenLinks en [Hamas|LOC:0.42] reageerden. Ook 50[Plus|MISC:0.85] en [PKK|MISC:0.78] zijn tegen."
+    assert found(source, ("known_organisations",)) == [
+        ("GroenLinks", "ORG"),
+        ("Hamas", "ORG"),
+        ("50Plus", "ORG"),
+        ("PKK", "ORG"),
+    ]
+
+
+def test_a_known_organisation_inside_a_longer_name_leaves_that_name_alone():
+    source = "[GroenLinks Amsterdam|ORG] won, Volt verloor."
+    assert found(source, ("known_organisations",)) == [("GroenLinks Amsterdam", "ORG"), ("Volt", "ORG")]
+
+
 def test_default_rules_run_together_and_return_entities_in_text_order():
     source = (
         "[Donald Trump|PER] gelooft niet dat [Rusland|LOC] zich mengde. Later sprak [Poetin|PER:0.99] over "
