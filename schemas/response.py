@@ -302,6 +302,11 @@ class LimitsSchema(Schema):
 
 class NerInfoSchema(ModelInfoSchema):
     labels = fields.List(fields.String(), required=True)
+    quantized = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "The tagger's modules running as int8 (NER_QUANTIZE); empty when all are fp32"},
+    )
 
 
 class StanceInfoSchema(ModelInfoSchema):

@@ -47,7 +47,7 @@ def info() -> dict:
     return {
         "service": SERVICE_NAME,
         "version": SERVICE_VERSION,
-        "ner": {**models["ner"], "labels": list(pipeline.ner.labels)},
+        "ner": {**models["ner"], "labels": list(pipeline.ner.labels), "quantized": list(pipeline.ner.quantized)},
         "stance": {**models["stance"], "topics": list(pipeline.stance_model.topics), "positions": list(POSITIONS)},
         "actor_stance": {**models["actor_stance"], "positions": list(POSITIONS), "target_types": sorted(TARGET_TYPES)},
         "limits": {

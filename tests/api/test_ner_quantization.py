@@ -43,3 +43,10 @@ def test_the_quantized_tagger_finds_the_sample_articles_entities(quantized_pipel
     assert {"Donald Trump", "Vladimir Poetin"} <= {e["text"] for e in int8["entities"] if e["type"] == "PER"}
     # int8 rounding may flip a borderline entity, not the article's analysis.
     assert len(spans(int8) & spans(fp32)) >= 0.9 * len(spans(fp32))
+
+
+def test_info_names_the_modules_running_as_int8(quantized_pipeline):
+    client = create_app(Settings(), quantized_pipeline).test_client()
+    info = client.get("/v1/info").get_json()
+    assert info["ner"]["quantized"] == list(quantized_pipeline.ner.quantized)
+    assert "rnn" in info["ner"]["quantized"]

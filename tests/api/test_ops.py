@@ -11,6 +11,7 @@ def test_health_ready_info(client):
     assert client.get("/readyz").get_json() == {"status": "ready"}
     info = client.get("/v1/info").get_json()
     assert {"PER", "ORG", "LOC"} <= set(info["ner"]["labels"])
+    assert info["ner"]["quantized"] == []  # the fixture's tagger is loaded in fp32
     assert "immigration" in info["stance"]["topics"]
     assert info["stance"]["positions"] == ["positive", "negative", "neutral"]
     assert info["limits"] == {"max_text_chars": 5000, "max_batch_docs": 4, "max_content_length": 64000}
