@@ -13,7 +13,8 @@ Steps (each writes under ``--work``; see models/ner-nl-compact/MODEL_CARD.md for
     python -m training.ner tagger --conll DIR --work DIR --out DIR --minutes 95
 
 Runs bounded by a time budget continue where they stopped: ``lm --resume-from`` trains an LM further,
-``tagger --resume-from`` trains a saved tagger further (``--swap-lms`` first puts further-trained LMs in),
+``tagger --resume-from`` trains a saved tagger further (``--swap-lms`` first puts further-trained LMs in,
+``--word-vectors`` other word vectors: see ``training.word_vectors``),
 and ``tagger --average`` also averages the epochs' weights, keeping whichever scores higher on dev.
 """
 
@@ -393,6 +394,10 @@ def train_tagger(args: argparse.Namespace) -> None:
         tagger = SequenceTagger.load(args.resume_from)
         if args.swap_lms:
             swap_language_models(tagger, language_models)
+        if args.word_vectors:
+            from training.word_vectors import swap_word_vectors
+
+            swap_word_vectors(tagger, args.word_vectors)
     else:
         tagger = SequenceTagger(
             hidden_size=args.hidden,
@@ -513,11 +518,14 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--lm-forward", help="forward character LM (default: WORK/lm-forward/best-lm.pt)")
     p.add_argument("--lm-backward", help="backward character LM (default: WORK/lm-backward/best-lm.pt)")
     p.add_argument("--swap-lms", action="store_true", help="with --resume-from: replace the tagger's LMs")
+    p.add_argument("--word-vectors", help="with --resume-from: replace the tagger's word vectors by these KeyedVectors")
     p.set_defaults(run=train_tagger)
 
     args = parser.parse_args(argv)
     if getattr(args, "swap_lms", False) and (args.no_flair or not args.resume_from):
         parser.error("--swap-lms needs --resume-from and the Flair LMs (not --no-flair)")
+    if getattr(args, "word_vectors", None) and not args.resume_from:
+        parser.error("--word-vectors needs --resume-from (a new tagger reads WORK/w2v.kv)")
     torch.set_num_threads(args.threads)
     args.run(args)
 
