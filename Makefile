@@ -66,6 +66,7 @@ bench: install-dev bench-deps
 	$(PY) -m bench.scaling
 	$(PY) -m bench.tuning
 	$(PY) -m bench.ner_vs_frog
+	$(PY) -m bench.ner_speed --quantize tagger,lm,char
 	$(PY) -m bench.profile_request
 	$(PY) -m bench.plot
 	$(PY) -m bench.summary
