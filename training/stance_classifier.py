@@ -2,6 +2,8 @@
 
 Each candidate is an average of members (feature views + vectorisers + a scikit-learn classifier); the one
 with the best dev macro-F1 is shipped as ``classifier.joblib`` in the form ``SklearnStanceScorer`` reads.
+Given a word-vector table (``training.stance_vectors``), the ``WORD_VECTOR_VARIANTS`` add pooled fastText
+features (``service.models.pooled_vectors``) to the candidates: as a member of their own or beside TF-IDF.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 
+from service.models.pooled_vectors import PooledWordVectors, WordVectorTable
 from service.models.stance import POSITIONS, SklearnMember, SklearnStanceScorer
 from service.models.stance_features import FEATURE_VIEWS, featurise
 from training.stance_data import Unit, pairs
@@ -39,13 +42,22 @@ def mention_tfidf() -> TfidfVectorizer:
     return TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True)
 
 
-VECTORIZERS: dict[str, Callable[[], TfidfVectorizer]] = {
+VECTORIZERS: dict[str, Callable[[], Any]] = {
     "baseline_char": lambda: TfidfVectorizer(analyzer="char", ngram_range=(2, 5)),
     "char": char_tfidf,
     "word": word_tfidf,
     "cross": cross_tfidf,
     "mention": mention_tfidf,
 }
+
+
+def pooled_vectorizers(table: WordVectorTable) -> dict[str, Callable[[], PooledWordVectors]]:
+    """The pooled word-vector "vectorisers" over ``table``, named as the feature sets below name them."""
+    return {
+        "pooled_sif": lambda: PooledWordVectors(table),
+        "pooled_mean": lambda: PooledWordVectors(table, weighted=False),
+        "pooled_sif_topic": lambda: PooledWordVectors(table, topic_crossed=True),
+    }
 
 
 def logreg(c: float = 1.0, balanced: bool = True) -> Callable[[], LogisticRegression]:
@@ -126,6 +138,47 @@ VARIANTS = (
 )
 
 
+# Pooled fastText vectors of the window and of the actor's clause: SIF-weighted or plain mean, shared by all
+# topics or also crossed with the topic (a direction may mean a different pole per topic).
+VECTORS_SIF = (("plain_text", "pooled_sif"), ("actor_context", "pooled_sif"))
+VECTORS_MEAN = (("plain_text", "pooled_mean"), ("actor_context", "pooled_mean"))
+VECTORS_SIF_TOPIC = (("topic_text", "pooled_sif_topic"), ("topic_actor_context", "pooled_sif_topic"))
+WORD_VECTOR_VARIANTS = (
+    *(
+        Variant(
+            f"fastText only: pooled window + actor clause ({name}), balanced LR C={c:g}, agreement-weighted",
+            (Member(features, logreg(c), agreement_weighted=True),),
+        )
+        for name, features, cs in (
+            ("SIF", VECTORS_SIF, (1.0,)),
+            ("mean", VECTORS_MEAN, (1.0,)),
+            ("SIF, topic-crossed", VECTORS_SIF_TOPIC, (0.1, 0.3, 1.0, 3.0)),
+        )
+        for c in cs
+    ),
+    Variant(
+        "mean of baseline LR + (window + topic x word + topic x mention + pooled fastText SIF topic-crossed), "
+        "both agreement-weighted",
+        (
+            BASELINE_LR_AGREEMENT,
+            Member(WINDOW + CROSS + MENTION + VECTORS_SIF_TOPIC, logreg(1.0), agreement_weighted=True),
+        ),
+    ),
+    *(
+        Variant(
+            f"mean of baseline LR + (window + topic x word + topic x mention) + fastText-only LR C={c:g} "
+            "(SIF, topic-crossed), all agreement-weighted",
+            (
+                BASELINE_LR_AGREEMENT,
+                WINDOW_CROSS_MENTION_AGREEMENT,
+                Member(VECTORS_SIF_TOPIC, logreg(c), agreement_weighted=True),
+            ),
+        )
+        for c in (0.1, 0.3, 1.0, 3.0)
+    ),
+)
+
+
 # The quick sweep (``training.stance`` default): the baseline and the two best variants of the full sweep
 # (``--all-variants``), so a retraining on the shared CPU stays within minutes.
 SHORTLIST = (BASELINE, *VARIANTS[-2:])
@@ -136,13 +189,14 @@ class FeatureCache:
     """Fitted vectorisers and members, so that variants sharing them do not refit them."""
 
     train: Sequence[Unit]
+    factories: dict[str, Callable[[], Any]] = field(default_factory=lambda: dict(VECTORIZERS))
     vectorizers_fitted: dict[tuple[str, str], Any] = field(default_factory=dict)
     members_fitted: dict[Member, dict[str, Any]] = field(default_factory=dict)
 
     def vectorizers(self, features: Sequence[tuple[str, str]]) -> tuple[Any, ...]:
         for view, name in features:
             if (view, name) not in self.vectorizers_fitted:
-                vec = VECTORIZERS[name]()
+                vec = self.factories[name]()
                 vec.fit([FEATURE_VIEWS[view](u.window, u.topic) for u in self.train])
                 self.vectorizers_fitted[(view, name)] = vec
         return tuple(self.vectorizers_fitted[f] for f in features)
@@ -178,12 +232,29 @@ def predict_positions(artefact: dict[str, Any], units: Sequence[Unit]) -> list[s
     return [POSITIONS[i] for i in scorer.scores(pairs(units)).argmax(axis=1)]
 
 
+def uses_word_vectors(variant: Variant) -> bool:
+    """Whether any member of ``variant`` reads pooled word vectors (then its artefact carries their table)."""
+    return any(name.startswith("pooled") for member in variant.members for _, name in member.features)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The outcome of the dev comparison: the baseline and the best variant, both fitted on train."""
+
+    baseline: dict[str, Any]
+    chosen: Variant
+    chosen_artefact: dict[str, Any]
+    results: list[dict[str, Any]]
+
+
 def select_classifier(
-    splits: dict[str, list[Unit]], variants: Sequence[Variant] = VARIANTS
-) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
-    """Fit every variant (the first is the baseline) and score it on dev: (baseline artefact, best artefact,
-    per-variant dev results)."""
-    cache = FeatureCache(splits["train"])
+    splits: dict[str, list[Unit]],
+    variants: Sequence[Variant] = VARIANTS,
+    factories: dict[str, Callable[[], Any]] | None = None,
+) -> Selection:
+    """Fit every variant (the first is the baseline) on train and score it on dev; ``factories`` adds
+    vectorisers (the pooled word vectors) to ``VECTORIZERS``."""
+    cache = FeatureCache(splits["train"], {**VECTORIZERS, **(factories or {})})
     dev_gold = [u.position for u in splits["dev"]]
     results, artefacts = [], []
     for variant in variants:
@@ -199,4 +270,4 @@ def select_classifier(
         )
     best = max(range(len(variants)), key=lambda i: results[i]["dev_macro_f1"])
     results[best]["shipped"] = True
-    return artefacts[0], artefacts[best], results
+    return Selection(artefacts[0], variants[best], artefacts[best], results)

@@ -24,6 +24,7 @@ MARK = "**"
 # (and closing quotes) that is directly followed by an optional marker/opening quote and a capital.
 _GLUED_SENTENCE = re.compile(r"([.!?…]+[\"'”’»]*)(?=(?:\*\*)?[\"'„“«(]?(?:\*\*)?[A-ZÀ-ÖØ-Þ])")
 _WHITESPACE = re.compile(r"\s+")
+TOPIC_SEPARATOR = " | "
 # Words either side of the marked mention that make up the actor's own clause (the "actor" view).
 ACTOR_CONTEXT_WORDS = 10
 
@@ -54,7 +55,13 @@ def stance_window(text: str, sentences: list[Sentence], sentence_index: int, sta
 
 def topic_text(window: str, topic: str) -> str:
     """The whole window with the topic id in front (the baseline's input)."""
-    return f"{topic} | {window}"
+    return f"{topic}{TOPIC_SEPARATOR}{window}"
+
+
+def split_topic_text(text: str) -> tuple[str, str]:
+    """``(topic, window)`` back from a :func:`topic_text` string (for features that treat the topic apart)."""
+    topic, _, window = text.partition(TOPIC_SEPARATOR)
+    return topic, window
 
 
 def actor_context(window: str, topic: str) -> str:
@@ -64,6 +71,11 @@ def actor_context(window: str, topic: str) -> str:
     if not marked:
         return window
     return " ".join(words[max(0, marked[0] - ACTOR_CONTEXT_WORDS) : marked[-1] + ACTOR_CONTEXT_WORDS + 1])
+
+
+def topic_actor_context(window: str, topic: str) -> str:
+    """The actor's clause with the topic id in front (for pooled word vectors crossed with the topic)."""
+    return topic_text(actor_context(window, topic), topic)
 
 
 def topic_words(window: str, topic: str) -> str:
@@ -86,6 +98,7 @@ FEATURE_VIEWS: Mapping[str, Callable[[str, str], str]] = MappingProxyType(
     {
         "topic_text": topic_text,
         "actor_context": actor_context,
+        "topic_actor_context": topic_actor_context,
         "topic_words": topic_words,
         "mention_topic": mention_topic,
         "plain_text": plain_text,
