@@ -21,7 +21,7 @@ import torch
 
 from bench.harness import Run
 from bench.ner_accuracy import score
-from bench.ner_speed import SHIPPED, TESTA, Tagger, compare, load_tagger
+from bench.ner_speed import SHIPPED, TESTA, Tagger, compare, load_tagger, quantize_parts
 from service.config import NO_QUANTIZATION, Settings
 from training.corpora import bio_spans, read_conll
 
@@ -77,6 +77,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--conll", type=Path, default=TESTA, help="dev file (default ned.testa)")
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--batch-size", type=int, default=Settings().ner_batch_size)
+    parser.add_argument(
+        "--variants",
+        nargs="+",
+        type=quantize_parts,
+        default=list(VARIANTS),
+        help="NER_QUANTIZE values to measure (default: all of VARIANTS; 'none' is the fp32 control)",
+    )
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
 
@@ -86,7 +93,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     gold = [set(bio_spans([tag for _, tag in tokens])) for tokens in tagged]
     fp32 = load_tagger(args.model, (), args.batch_size)
     variants = []
-    for parts in VARIANTS:
+    for parts in args.variants:
         variant = measure_variant(parts, fp32, sentences, gold, args.rounds, args.batch_size)
         variant.update(verdict(variant))
         variants.append(variant)
