@@ -21,11 +21,12 @@ from service.models.pooled_vectors import SIF_SMOOTHING, WordVectorTable, vector
 DEFAULT_TOP_WORDS = 30_000
 
 
-def load_fasttext_vectors(path: str | Path) -> Any:
-    """The ``KeyedVectors`` (with subword buckets) of a gensim ``FastText.save`` model."""
+def load_fasttext_vectors(path: str | Path, mmap: str | None = None) -> Any:
+    """The ``KeyedVectors`` (with subword buckets) of a gensim ``FastText.save`` model; ``mmap="r"`` maps the
+    400 MB of subword buckets from disk instead of reading them into memory."""
     from gensim.models import FastText
 
-    return FastText.load(str(path)).wv
+    return FastText.load(str(path), mmap=mmap).wv
 
 
 def training_summary(path: str | Path) -> dict[str, Any]:

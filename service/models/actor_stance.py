@@ -27,6 +27,7 @@ import numpy as np
 from scipy import sparse
 
 from service.models.loading import ModelFileError, read_joblib_dict, read_metadata
+from service.models.stance_features import topic_text
 
 POSITIONS: tuple[str, ...] = ("positive", "negative", "neutral")
 SOURCE_OPEN, SOURCE_CLOSE = "[S]", "[/S]"
@@ -167,6 +168,36 @@ def context_words(marked: str) -> str:
         (SOURCE_PLACEHOLDER, TARGET_PLACEHOLDER) if parts.source_first else (TARGET_PLACEHOLDER, SOURCE_PLACEHOLDER)
     )
     return normalise_sentence(" ".join([*before, first, parts.between, second, *after]))
+
+
+# The plain-text views below feed pooled word vectors (``service.models.pooled_vectors``): the actor names and
+# the pronoun placeholders are dropped (a vector for "src" or "pron" means nothing), the words are kept as written.
+_PRONOUN_PLACEHOLDER_WORD = re.compile(rf"\b{PRONOUN_PLACEHOLDER}\b")
+
+
+def _plain(text: str) -> str:
+    return normalise_sentence(_PRONOUN_PLACEHOLDER_WORD.sub(" ", text))
+
+
+def between_text(marked: str) -> str:
+    """The words between the actors as written, after the pair's order as a "topic" (``st | …`` source first,
+    else ``ts | …``; ``stance_features.topic_text``), so that a topic-crossed pooling gives each order a block."""
+    parts = _parts(marked)
+    return topic_text(_plain(parts.between), "st" if parts.source_first else "ts")
+
+
+def clause_text(marked: str) -> str:
+    """The clause around the pair (as :func:`context_words`) without the actors' names."""
+    parts = _parts(marked)
+    before = parts.before.split()[-CONTEXT_WORDS:]
+    after = parts.after.split()[:CONTEXT_WORDS]
+    return _plain(" ".join([*before, parts.between, *after]))
+
+
+def sentence_text(marked: str) -> str:
+    """The whole sentence without the actors' names."""
+    parts = _parts(marked)
+    return _plain(f"{parts.before} {parts.between} {parts.after}")
 
 
 # Dutch words with which one actor supports or attacks another, written for this project. Stems match as word
@@ -441,6 +472,9 @@ FEATURE_VIEWS: Mapping[str, Callable[[str, PolarityLexicon], str]] = MappingProx
         "between_words": lambda marked, _: between_words(marked),
         "context_words": lambda marked, _: context_words(marked),
         "polarity": lambda marked, lexicon: lexicon.tokens(marked),
+        "between_text": lambda marked, _: between_text(marked),
+        "clause_text": lambda marked, _: clause_text(marked),
+        "sentence_text": lambda marked, _: sentence_text(marked),
     }
 )
 
