@@ -36,10 +36,16 @@ def test_full_name_surname_and_possessive_are_one_actor():
         ("Geert Wilders", "Wilders'"),
     ],
 )
-def test_genitive_and_possessive_forms_join_their_actor_whatever_their_tagged_type(full, genitive):
-    actors = actors_of(f"[{full}|PER] sprak. De tegenstanders van [{genitive}|MISC:0.62] beleid zwegen.")
+@pytest.mark.parametrize("confidence", [0.62, 0.95])  # CoNLL-2002 tags a person's genitive as MISC
+def test_genitive_and_possessive_forms_join_their_actor_whatever_their_tagged_type(full, genitive, confidence):
+    actors = actors_of(f"[{full}|PER] sprak. De tegenstanders van [{genitive}|MISC:{confidence}] beleid zwegen.")
     assert names(actors) == {full: sorted([full, genitive])}
     assert actors[0].type == "PER"
+
+
+def test_a_confident_organisation_genitive_does_not_join_a_person():
+    actors = actors_of("[Ben Philips|PER] sprak. De winst van [Philips|ORG:0.95] steeg.", {"PER", "ORG"})
+    assert names(actors) == {"Ben Philips": ["Ben Philips"], "Philips": ["Philips"]}
 
 
 def test_a_mistyped_surname_joins_the_person_and_the_vote_keeps_the_person_type():
