@@ -58,8 +58,6 @@ def train_tiny_tagger(folder: Path) -> Path:
     from flair.data import Corpus, Dictionary
     from flair.datasets import FlairDatapointDataset
     from flair.embeddings import CharacterEmbeddings, OneHotEmbeddings, StackedEmbeddings
-    from flair.models import SequenceTagger
-    from flair.trainers import ModelTrainer
 
     from training.corpora import to_flair_sentence
 
@@ -83,21 +81,30 @@ def train_tiny_tagger(folder: Path) -> Path:
         ],
         overwrite_names=False,
     )
+    return fit_tiny_tagger(corpus, embeddings, folder / "run", hidden_size=32, max_epochs=12)
+
+
+def fit_tiny_tagger(corpus, embeddings, run: Path, hidden_size: int, max_epochs: int) -> Path:
+    """A BiLSTM-CRF over ``embeddings`` trained on ``corpus`` with the tiny fixtures' settings; the saved
+    model's path (a reloaded model is what tests must use: see the flair-offline notes)."""
+    from flair.models import SequenceTagger
+    from flair.trainers import ModelTrainer
+
     tagger = SequenceTagger(
-        hidden_size=32,
+        hidden_size=hidden_size,
         embeddings=embeddings,
         tag_dictionary=corpus.make_label_dictionary("ner", add_unk=False),
         tag_type="ner",
         use_crf=True,
     )
     ModelTrainer(tagger, corpus).train(
-        folder / "run",
+        run,
         learning_rate=0.1,
         mini_batch_size=8,
-        max_epochs=12,
+        max_epochs=max_epochs,
         embeddings_storage_mode="none",
         save_final_model=True,
         create_file_logs=False,
         create_loss_file=False,
     )
-    return folder / "run" / "final-model.pt"
+    return run / "final-model.pt"

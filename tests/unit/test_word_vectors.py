@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.tiny_models import tagged_sentences
+from tests.tiny_models import fit_tiny_tagger, tagged_sentences
 from training import ner, word_vectors
 
 DIM = 8
@@ -85,8 +85,6 @@ def workspace(tmp_path_factory) -> Path:
     import torch
     from flair.data import Corpus
     from flair.datasets import FlairDatapointDataset
-    from flair.models import SequenceTagger
-    from flair.trainers import ModelTrainer
 
     from training.corpora import to_flair_sentence
 
@@ -113,24 +111,9 @@ def workspace(tmp_path_factory) -> Path:
         FlairDatapointDataset([]),
         sample_missing_splits=False,
     )
-    tagger = SequenceTagger(
-        hidden_size=16,
-        embeddings=ner.build_embeddings(work, None),
-        tag_dictionary=corpus.make_label_dictionary("ner", add_unk=False),
-        tag_type="ner",
-        use_crf=True,
+    fit_tiny_tagger(corpus, ner.build_embeddings(work, None), folder / "run", hidden_size=16, max_epochs=4).rename(
+        folder / "tagger.pt"
     )
-    ModelTrainer(tagger, corpus).train(
-        folder / "run",
-        learning_rate=0.1,
-        mini_batch_size=8,
-        max_epochs=4,
-        embeddings_storage_mode="none",
-        save_final_model=True,
-        create_file_logs=False,
-        create_loss_file=False,
-    )
-    (folder / "run" / "final-model.pt").rename(folder / "tagger.pt")
     return folder
 
 
