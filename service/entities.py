@@ -102,11 +102,7 @@ def add_missed(entities: list[Entity], text: str, sentences: list[Sentence]) -> 
     """Tag untagged occurrences of strings tagged confidently elsewhere (whole tokens, never overlapping an
     entity), for strings tagged at least as often as they are left untagged."""
     confident = _confident_types(entities)
-    by_first_token: dict[str, list[tuple[str, ...]]] = {}
-    for name in confident:
-        words = tuple(token.text for token in tokenize(name))
-        if words and name[0].isupper():
-            by_first_token.setdefault(words[0], []).append(words)
+    by_first_token = _by_first_token(name for name in confident if name[0].isupper())
     taken = sorted((entity.start, entity.end) for entity in entities)
     untagged: dict[str, list[tuple[int, int, int]]] = {}
     for index, sentence in enumerate(sentences):
@@ -139,6 +135,16 @@ def _occurrences(
         if whole_sentence or len(match) < len(tokens):
             yield tokens[index].start, tokens[index + len(match) - 1].end
         index += len(match)
+
+
+def _by_first_token(names: Iterable[str]) -> dict[str, list[tuple[str, ...]]]:
+    """The names as token sequences, indexed by their first token, for ``_occurrences``."""
+    by_first_token: dict[str, list[tuple[str, ...]]] = {}
+    for name in names:
+        words = tuple(token.text for token in tokenize(name))
+        if words:
+            by_first_token.setdefault(words[0], []).append(words)
+    return by_first_token
 
 
 def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -225,19 +231,17 @@ KNOWN_ORGANISATIONS: tuple[str, ...] = (
 )
 # The confidence given to a name the tagger missed and the list supplies (a fixed rank, not a probability).
 KNOWN_CONFIDENCE = 0.9
+# Tokenised once, not per document.
+_KNOWN_BY_FIRST_TOKEN = _by_first_token(KNOWN_ORGANISATIONS)
 
 
 def known_organisations(entities: list[Entity], text: str, sentences: list[Sentence]) -> list[Entity]:
     """Every whole-token occurrence of a ``KNOWN_ORGANISATIONS`` name is an ORG entity: the tagger's entities
     inside it (a cut "Plus", a mistyped "Hamas") give way, one that reaches beyond it ("Hamas-leider X") stays."""
-    by_first_token: dict[str, list[tuple[str, ...]]] = {}
-    for name in KNOWN_ORGANISATIONS:
-        words = tuple(token.text for token in tokenize(name))
-        by_first_token.setdefault(words[0], []).append(words)
     found = [
         (start, end, index)
         for index, sentence in enumerate(sentences)
-        for start, end in _occurrences(sentence.tokens, by_first_token, whole_sentence=True)
+        for start, end in _occurrences(sentence.tokens, _KNOWN_BY_FIRST_TOKEN, whole_sentence=True)
     ]
     kept, replaced = list(entities), []
     for start, end, index in found:
