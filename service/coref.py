@@ -47,7 +47,7 @@ from itertools import islice, pairwise
 from typing import Protocol
 
 from service.results import Mention, MentionKind
-from service.text import Sentence, Token
+from service.text import Sentence, Token, word_set
 
 # Person roles a definite description can be headed by (also as the end of a compound: "regeringsleider").
 ROLES = frozenset(
@@ -206,6 +206,22 @@ _AFTER_VERB_ZIJN = frozenset(
         "geweest",
     ]
 )
+# Singular finite verbs right after "ze" ("Ze laat weten", "ze prees"): the common irregular ones, and present
+# or weak past forms by their ending ("bedankt", "noemde", "maakte"); the plural ends in -en ("ze zeiden").
+_SINGULAR_VERBS = word_set(
+    """
+    is was heeft had wil kan kon zal zou moet mag mocht gaat ging komt kwam zegt zei laat liet vindt
+    vond krijgt kreeg doet deed staat stond ziet zag prees wordt werd blijft bleef neemt nam geeft gaf
+    schreef sprak riep vroeg bracht dacht hoopt
+    """
+)
+_SINGULAR_VERB_ENDING = re.compile(r"[a-zà-ÿ]{2,}(?:t|de|te)")
+_NOT_VERBS = word_set(
+    """
+    niet dat wat met het uit tot want ook net echt juist toch weer heel best alleen eerst altijd
+    inmiddels vaak samen nooit zelfs graag beide ruim bijna eerder later mede
+    """
+)
 _DETERMINERS = frozenset(["de", "het"])
 _CONJUNCTIONS = frozenset(["en", "maar", "want", "of", "dus"])
 # Words ending in -en next to "zij"/"ze" that are not plural verbs.
@@ -215,6 +231,17 @@ _QUOTE_MARK = re.compile(r"„|,,|''|“|”|\"|\n")
 _OPENING_MARKS = frozenset(["„", ",,"])
 _CLOSING_MARKS = frozenset(["''"])
 _AGE = re.compile(r"\d{1,3}-jarige")
+# A party member named by the party ("de PVV'er", "de D66’er"); the party is what identifies the person.
+_PARTY_MEMBER = re.compile(r"([A-Z][\w]*)['’]er")
+_PARTY_MEMBER_ROLE = "partijlid"
+# A party after a name, "Kamerlid Jansen (PVV)": one capitalised word in brackets.
+_PARTY_IN_BRACKETS = re.compile(r"[A-Z][\w-]{1,11}")
+# Nouns that stand for an organisation or a place already named ("de organisatie", "het land"), with the
+# actor type they refer to. Only "partij" also heads compounds ("de oppositiepartij"): "het moederbedrijf"
+# and "het buurland" are other actors than the one just named.
+_GROUP_NOUNS = {"organisatie": "ORG", "bedrijf": "ORG", "partij": "ORG", "onderneming": "ORG", "concern": "ORG"}
+_GROUP_NOUNS |= {"land": "LOC", "stad": "LOC"}
+_GROUP_COMPOUND_HEADS = ("partij",)
 _MAX_MODIFIERS = 3
 # More actors than this in a pronoun's window (or holding one role) is no single reading; it also bounds
 # the work per reference on texts with thousands of names.
@@ -338,12 +365,29 @@ def _role_of(word: str) -> tuple[str, frozenset[str]] | None:
     lowered = word.lower()
     if _AGE.fullmatch(lowered):
         return lowered, frozenset()
+    if party := _PARTY_MEMBER.fullmatch(word):
+        return _PARTY_MEMBER_ROLE, frozenset([party.group(1).lower()])
     for role in _ROLES_LONGEST_FIRST:
         if lowered.endswith(role):
             prefix = word[: len(word) - len(role)].rstrip("-")
             identifying = prefix[:1].isupper() and "-" in word
             return role, frozenset([prefix.lower()]) if identifying else frozenset()
     return None
+
+
+def _heads_description(word: str) -> bool:
+    """Whether ``word`` can end a description: a person's role or a noun for an organisation or place."""
+    return _role_of(word) is not None or _group_type(word) is not None
+
+
+def _group_type(word: str) -> str | None:
+    """The actor type a noun for an organisation or place refers to ("partij", "oppositiepartij", "land"),
+    or None."""
+    lowered = word.lower()
+    if lowered in _GROUP_NOUNS:
+        return _GROUP_NOUNS[lowered]
+    compound = word.isalpha() and lowered.endswith(_GROUP_COMPOUND_HEADS)
+    return "ORG" if compound else None
 
 
 def _is_modifier(word: str) -> bool:
@@ -380,10 +424,13 @@ def _description_before(tokens: tuple[Token, ...], first: int) -> _Description |
 
 
 def _description_after(tokens: tuple[Token, ...], last: int) -> _Description | None:
-    """ "Poetin, de Russische president," and "Rutte (48)"."""
+    """ "Poetin, de Russische president,", "Rutte (48)" and "Jansen (PVV)"."""
     following = [token.text for token in tokens[last + 1 : last + 4]]
-    if len(following) == 3 and following[0] == "(" and following[1].isdigit() and following[2] == ")":
-        return _Description(f"{following[1]}-jarige", frozenset([f"{following[1]}-jarige"]))
+    if len(following) == 3 and following[0] == "(" and following[2] == ")":
+        if following[1].isdigit():
+            return _Description(f"{following[1]}-jarige", frozenset([f"{following[1]}-jarige"]))
+        if _PARTY_IN_BRACKETS.fullmatch(following[1]):
+            return _Description(_PARTY_MEMBER_ROLE, frozenset([following[1].lower()]))
     if len(following) < 3 or following[0] != "," or following[1].lower() not in _DETERMINERS:
         return None
     for head in range(last + 3, min(len(tokens), last + 4 + _MAX_MODIFIERS)):
@@ -472,12 +519,23 @@ class _Resolver:
             sentence_index, token.start, previous, excluding_later_names=word not in _POSSESSIVES
         )
         compatible = [index for index in candidates if self._pronoun_fits(word, index)]
+        if (
+            not compatible
+            and word in _MAYBE_PLURAL
+            and _before_singular_verb(self.sentences[sentence_index].tokens, position)
+        ):
+            compatible = self._only_person(candidates)
         if len(compatible) != 1:
             return None
         actor = compatible[0]
         profile = self.profiles[actor]
         profile.gender = profile.gender or ("masculine" if word in _MASCULINE else "feminine")
         return self._mention(actor, sentence_index, token.start, token.end, "pronoun", CONFIDENCE["nearby"])
+
+    def _only_person(self, candidates: list[int]) -> list[int]:
+        """The one person among ``candidates`` when there is exactly one and nothing marks them as a man."""
+        people = [index for index in candidates if self.profiles[index].type == "PER"]
+        return people if len(people) == 1 and self.profiles[people[0]].gender != "masculine" else []
 
     def _pronoun_fits(self, word: str, actor: int) -> bool:
         profile = self.profiles[actor]
@@ -494,12 +552,14 @@ class _Resolver:
     ) -> tuple[tuple[int, Mention] | None, int]:
         tokens = self.sentences[sentence_index].tokens
         head = position + 1
-        while head < len(tokens) and head - position <= _MAX_MODIFIERS and _role_of(tokens[head].text) is None:
+        while head < len(tokens) and head - position <= _MAX_MODIFIERS and not _heads_description(tokens[head].text):
             if not _is_modifier(tokens[head].text):  # a modifier may be a tagged name ("Russische" MISC)
                 return None, position + 1
             head += 1
-        if head >= len(tokens) or _role_of(tokens[head].text) is None or tokens[head].start in self.name_ends_at:
+        if head >= len(tokens) or not _heads_description(tokens[head].text) or tokens[head].start in self.name_ends_at:
             return None, position + 1
+        if (group := _group_type(tokens[head].text)) is not None:
+            return self._group(sentence_index, position, head, group, previous), head + 1
         if _AGE.fullmatch(tokens[head].text) and head + 1 < len(tokens) and _role_of(tokens[head + 1].text):
             head += 1  # "de 48-jarige premier": the age modifies the role
         following = tokens[head + 1] if head + 1 < len(tokens) else None
@@ -517,6 +577,27 @@ class _Resolver:
         _teach(self.profiles[actor], description)
         self._index(actor, [description.head], description.identifiers)
         return self._mention(actor, sentence_index, start, end, "nominal", confidence), head + 1
+
+    def _group(
+        self, sentence_index: int, position: int, head: int, actor_type: str, previous: dict[int, None]
+    ) -> tuple[int, Mention] | None:
+        """ "de organisatie", "het land": the one actor of ``actor_type`` nearby (in the previous sentence or
+        earlier in this one, not already named in this one), unless a name or "van" follows the noun ("de
+        partij GroenLinks", "de partij van Wilders")."""
+        tokens = self.sentences[sentence_index].tokens
+        following = tokens[head + 1] if head + 1 < len(tokens) else None
+        if following is not None and (following.start in self.name_ends_at or following.text == "van"):
+            return None
+        start = tokens[position].start
+        in_sentence = self.references[sentence_index].seen
+        nearby = [
+            i
+            for i in self._candidates(sentence_index, start, previous, excluding_later_names=True)
+            if i not in in_sentence and self.profiles[i].type == actor_type
+        ]
+        if len(nearby) != 1:
+            return None
+        return self._mention(nearby[0], sentence_index, start, tokens[head].end, "nominal", CONFIDENCE["nearby"])
 
     def _describe(
         self, description: _Description, sentence_index: int, start: int, previous: dict[int, None]
@@ -607,6 +688,17 @@ def _next_to_plural_verb(tokens: tuple[Token, ...], position: int) -> bool:
     """Whether "zij"/"ze" stands next to a plural verb ("Zij willen", "stappen ze"): then it means "they"."""
     neighbours = [tokens[i].text.lower() for i in (position - 1, position + 1) if 0 <= i < len(tokens)]
     return any(len(word) > 3 and word.endswith("en") and word not in _NOT_PLURAL_VERBS for word in neighbours)
+
+
+def _before_singular_verb(tokens: tuple[Token, ...], position: int) -> bool:
+    """Whether "zij"/"ze" at ``position`` is followed by a singular finite verb ("Ze laat weten", "ze prees"):
+    then it is "she", the subject, even where the article never marked the person as a woman."""
+    if position + 1 >= len(tokens):
+        return False
+    following = tokens[position + 1].text
+    return following in _SINGULAR_VERBS or (
+        following.islower() and _SINGULAR_VERB_ENDING.fullmatch(following) is not None and following not in _NOT_VERBS
+    )
 
 
 def _quoted_spans(text: str) -> list[tuple[int, int]]:

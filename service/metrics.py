@@ -11,6 +11,7 @@ from prometheus_client import (
     REGISTRY,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
     multiprocess,
@@ -27,6 +28,11 @@ LATENCY = Histogram(
 )
 DOCUMENTS = Counter("documents_analyzed_total", "Documents analysed (single and batch)")
 CHARACTERS = Counter("characters_analyzed_total", "Characters of text analysed")
+# Summed over the live workers ("livesum"): what a scrape, or a test stopping the server under load, needs to
+# know is how many analysis requests are inside the container right now (running or waiting for a slot).
+ANALYSES_IN_PROGRESS = Gauge(
+    "analysis_requests_in_progress", "Analysis requests admitted and not yet answered", multiprocess_mode="livesum"
+)
 
 
 def init_app(app: Flask) -> None:

@@ -32,13 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service.results import Quote, Span
-from service.text import Sentence, Token
-
-
-def _word_set(words: str) -> frozenset[str]:
-    """A set from a whitespace-separated word list, so long lexicons stay readable."""
-    return frozenset(words.split())
-
+from service.text import Sentence, Token, word_set
 
 _MARK = re.compile(r",,|''|[„“”\"‘’'«»]|\n\s*")
 _ALWAYS_OPENS = {",,": "double", "„": "double", "«": "guillemet"}
@@ -58,7 +52,9 @@ _SENTENCE_FINAL = set(".!?…:")
 # Cue words. Speech verbs report in every pattern ("X zei dat …", "…, zei X", "Dat zei X", "X zei: …");
 # opinion verbs only with "dat" or trailing a clause, since "vindt plaats" or "denkt na" report nothing;
 # particle verbs only count with their particle ("liet X weten", "legde uit").
-_SPEECH_VERBS = _word_set(
+_NEGATIONS = word_set("niet geen nooit")
+_RECOGNITION_VERBS = word_set("erkent erkende erkenden erkennen")
+_SPEECH_VERBS = word_set(
     """
     zegt zei zeiden zeggen gezegd vertelt vertelde vertelden vertellen verteld stelt stelde stelden stellen
     gesteld benadrukt benadrukte benadrukten benadrukken benadrukkend meldt meldde meldden melden gemeld
@@ -73,7 +69,7 @@ _SPEECH_VERBS = _word_set(
     riepen toegegeven toegeeft constateert constateerde constateren vervolgt vervolgde aldus
     """
 )
-_OPINION_VERBS = _word_set(
+_OPINION_VERBS = word_set(
     """
     vindt vond vonden vinden denkt dacht dachten denken gelooft geloofde geloven hoopt hoopte hopen vreest
     vreesde vrezen verwacht verwachtte verwachten meent meende menen bedoelt bedoelde
@@ -91,18 +87,18 @@ _PARTICLE_VERBS = {
     **dict.fromkeys(("vult", "vulde"), ("aan",)),
     **dict.fromkeys(("sluit", "sloot", "sluiten"), ("uit",)),
 }
-_AUXILIARIES = _word_set("heeft hebben had hadden is zijn was waren wordt werd")
+_AUXILIARIES = word_set("heeft hebben had hadden is zijn was waren wordt werd")
 # First and second person ("ik", "wij", "volgens mij") name a speaker only inside a quote, never an actor.
-_PRONOUNS = _word_set("hij zij ze men hem haar hen")
-_PERSON_PRONOUNS = _word_set("hij zij ze hem haar")
-_DETERMINERS = _word_set("de het een die deze dit diens zijn haar hun")
-_NAME_PARTICLES = _word_set("van de der den ter ten te von la le el al bin t")
-_ADVERBS_AFTER_CUE = _word_set("ook nog al eerder daarbij dan nu eens wel")
-_NAMING_VERBS = _word_set("noemt noemde noemden noemen spreekt sprak")
-_CONJUNCTIONS = _word_set("en maar want of")
+_PRONOUNS = word_set("hij zij ze men hem haar hen")
+_PERSON_PRONOUNS = word_set("hij zij ze hem haar")
+_DETERMINERS = word_set("de het een die deze dit diens zijn haar hun")
+_NAME_PARTICLES = word_set("van de der den ter ten te von la le el al bin t")
+_ADVERBS_AFTER_CUE = word_set("ook nog al eerder daarbij dan nu eens wel")
+_NAMING_VERBS = word_set("noemt noemde noemden noemen spreekt sprak")
+_CONJUNCTIONS = word_set("en maar want of")
 _CLAUSE_BREAKS = set(",;:") | _QUOTE_CHARS
 _OPENING_CONTEXT = set(".!?…:")
-_STOP = _word_set(
+_STOP = word_set(
     """
     van in op met tegen bij aan voor na over uit om door naar tot tijdens volgens namens onder achter sinds
     zonder via per dat die dit wat wie waar en of maar want omdat als toen dan is was zijn waren wordt werd
@@ -115,7 +111,7 @@ _STOP = _word_set(
     """
 )
 _TIME_WORD = re.compile(r"(?:maan|dins|woens|donder|vrij|zater|zon)dag(?:ochtend|middag|avond|nacht)?$")
-_NOT_A_SOURCE = _word_set(
+_NOT_A_SOURCE = word_set(
     """
     plan planning regels regel wet onderzoek onderzoeken cijfers peiling peilingen berekeningen berekening
     schattingen schatting gegevens rapport afspraak afspraken schema traditie verwachting verwachtingen prognose
@@ -131,7 +127,7 @@ _CONTINUATION_PARAGRAPHS = 2  # a headline line may stand between the parts
 _PRONOUN_FALLBACK_SENTENCES = 3
 _CONTINUATION_SENTENCES = 2
 # One word a sentence that introduces a quote may open with before the speaker ("Ook Moorlag is verbijsterd.").
-_OPENING_ADVERBS = _word_set("ook maar en toen daarop daarna later intussen tegelijk vervolgens zelfs wel")
+_OPENING_ADVERBS = word_set("ook maar en toen daarop daarna later intussen tegelijk vervolgens zelfs wel")
 _NOUN_PHRASE_TOKENS = 8
 _DAT_SEARCH_TOKENS = 8
 # How far back a clause start is sought: keeps a 200,000-character sentence full of cue words linear.
@@ -647,7 +643,28 @@ def _read_trailing(document: _Document, index: int) -> _Cue | None:
     speaker = _phrase_after(document, _past_adverbs(document, index + 1, limit), limit)
     if speaker is None or _after_particle(document, speaker[1], index, limit) is None:
         return None
+    if _negated_after(document, speaker[1], limit) or _recognises(document, index, speaker[1], limit):
+        return None
     return _Cue(index, speaker, (sentence_start, before))
+
+
+def _recognises(document: _Document, index: int, speaker_end: int, limit: int) -> bool:
+    """ "…, erkennen Guaidó als het wettige staatshoofd": "erkennen" after a comma with more words after its
+    noun phrase is "recognise", not "admit"; as a trailing cue ("…, erkende Rutte.") it ends the sentence."""
+    if document.tokens[index].text.lower() not in _RECOGNITION_VERBS:
+        return False
+    return speaker_end < limit and document.tokens[speaker_end].text[0].isalnum()
+
+
+def _negated_after(document: _Document, index: int, limit: int) -> bool:
+    """A negation between the speaker and the next punctuation: ", erkennen Maduro niet meer als president" is
+    no attribution of the clause before the comma (a trailing speech cue is never negated)."""
+    for token in document.tokens[index:limit]:
+        if not token.text[0].isalnum():
+            return False
+        if token.text.lower() in _NEGATIONS:
+            return True
+    return False
 
 
 def _past_adverbs(document: _Document, index: int, limit: int) -> int:

@@ -117,6 +117,11 @@ class Sentence:
     tokens: tuple[Token, ...]
 
 
+def word_set(words: str) -> frozenset[str]:
+    """A set from a whitespace-separated word list, so long lexicons stay readable."""
+    return frozenset(words.split())
+
+
 def tokenize(text: str, offset: int = 0) -> list[Token]:
     """Split ``text`` into tokens; ``offset`` is added to every span (for tokenising a slice)."""
     return [Token(m.group(), m.start() + offset, m.end() + offset) for m in _TOKEN_PATTERN.finditer(text)]

@@ -43,7 +43,8 @@ def _response_name(status: int) -> str:
 def _admitted(work: Callable[[], T]) -> T:
     """Run ``work`` within this worker's admission limits: 503 at once when full, 504 past REQUEST_TIMEOUT."""
     try:
-        return current_app.extensions["admission"].run(work)
+        with metrics.ANALYSES_IN_PROGRESS.track_inprogress():
+            return current_app.extensions["admission"].run(work)
     except Overloaded as error:
         abort(503, message=f"Busy: {error}; retry later.", headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
     except DeadlineExceeded as error:

@@ -315,13 +315,16 @@ CLAUSE_AFTER_NEGATION: frozenset[str] = frozenset({"meer", "langer", "als", "en"
 # ``ActorStanceModel``): the classifier, trained on a few hundred 2021 election sentences, learned topic words
 # ("regime", "dictatoriaal") that say nothing about who supports whom in foreign news. Prefixes of lower-cased words.
 RELATION_SUPPORT_CUE = re.compile(
-    r"^(?:steun|gesteund|prijst|prijzen|prees|prezen|geprezen|loof|looft|loven|bedank|feliciteer|gefeliciteerd|"
-    r"complimente|samenwerk|vertrouwt|vertrouwen|vertrouwde|erken|verdedig|omarm|verwelkom|bondgeno)"
+    r"^(?:steun|gesteund|prijst|prijzen|prees|prezen|geprezen|loof|looft|loven|lovend|bedank|feliciteer|"
+    r"gefeliciteerd|complimente|samenwerk|vertrouwt|vertrouwen|vertrouwde|erken|verdedig|omarm|verwelkom|bondgeno|"
+    r"dankbaar|bewonder|waardeer|waardering|vriend|bevriend)"
 )
 RELATION_CRITICISM_CUE = re.compile(
-    r"^(?:bekritiseer|kritiek|beschuldig|veroordeel|sanctie|dreig|bedreig|aanval|waarschuw|eist|eisen|eiste|"
-    r"verwijt|verweet|boycot|aanklacht|demonstre|verzet|verwerp|ondermijn|straf|hekel|tegenstander|rivaal|uitdager|"
-    r"verbolgen|woedend|furieus|boos|uitgezet|uitgewezen|uitwijz|uitzett)"
+    r"^(?:bekritiseer|kritiek|beschuldig|veroordeel|sanctie|gesanctioneerd|dreig|gedreigd|bedreig|aanval|waarschuw|"
+    r"gewaarschuwd|eist|eisen|eiste|verwijt|verweet|boycot|aanklacht|aangeklaagd|demonstre|verzet|verwerp|ondermijn|"
+    r"straf|gestraft|hekel|tegenstander|rivaal|uitdager|verbolgen|woedend|furieus|boos|uitgezet|uitgewezen|uitwijz|"
+    r"uitzett|uithaal|uitgehaald|beledig|weiger|geweigerd|boete|beboet|bezorgd|ontsla|arrest|gearresteerd|"
+    r"verbannen|tegengehouden|geblokkeerd|blokkeer|onvoldoende|imperialis|schuldig)"
 )
 # Cue verbs that are a relation only with their particle somewhere after them ("werkt samen met", "valt … aan",
 # "staat achter").
@@ -331,8 +334,46 @@ RELATION_CUE_PARTICLES: Mapping[str, tuple[str, int]] = MappingProxyType(
         **dict.fromkeys(("staat", "staan", "stond", "stonden"), ("achter", 1)),
         **dict.fromkeys(("valt", "vallen", "viel", "vielen"), ("aan", -1)),
         **dict.fromkeys(("zet", "zetten", "zette"), ("uit", -1)),
+        **dict.fromkeys(("haalt", "halen", "haalde", "haalden"), ("uit", -1)),
+        **dict.fromkeys(("schaart", "scharen", "schaarde", "schaarden"), ("achter", 1)),
+        **dict.fromkeys(("blij", "tevreden"), ("met", 1)),
     }
 )
+# Fixed phrases, read as one cue: "[S] is niet te spreken over [T]" (its negation is part of the criticism, not
+# a flip), "zet [T] op non-actief", "[T] mag niet …", "voert de druk op [T] op", "geeft [T] de schuld", "hecht
+# geloof aan [T]".
+RELATION_PHRASES: Mapping[tuple[str, ...], int] = MappingProxyType(
+    {
+        ("niet", "te", "spreken"): -1,
+        ("non", "actief"): -1,
+        ("niet", "mag"): -1,
+        ("mag", "niet"): -1,
+        ("niet", "mogen"): -1,
+        ("mogen", "niet"): -1,
+        ("druk", "op"): -1,
+        ("onder", "druk"): -1,
+        ("de", "schuld"): -1,
+        ("geloof", "te", "hechten"): 1,
+        ("geloof", "hecht"): 1,
+        ("geloof", "hechtte"): 1,
+        ("hecht", "geloof"): 1,
+        ("hechten", "geloof"): 1,
+        ("hechtte", "geloof"): 1,
+    }
+)
+# Hostile acts, and the words with which a source opposes one ("tegen sancties", "veroordeelt de arrestatie"):
+# opposing an act aimed at the target is siding with the target (see ``_opposes_an_act``).
+HOSTILE_ACTS = re.compile(
+    r"^(?:sanctie|arrestatie|aanhouding|opsluiting|vervolging|uitzetting|uitlevering|boycot|aanval|invasie|"
+    r"interventie|inmenging|heffing|importheffing|straf)"
+)
+PERSONAL_ACTS = re.compile(r"^(?:arrestatie|aanhouding|opsluiting|vervolging|uitzetting|uitlevering)")
+OPPOSING_WORDS = re.compile(r"^(?:tegen|veroordeel|veroordeelt|verzet|protest|kritiek|afwijz|wijst|verwerp)")
+OPPOSING_PARTICIPLES = re.compile(r"^(?:veroordeeld|afgewezen|bekritiseerd|gehekeld|geprotesteerd)$")
+# Verbs that are a relation only after the target, where a Dutch subordinate clause puts its verb ("die [T]
+# lijkt te geloven", "[T] te vertrouwen"); between the actors "gelooft" mostly opens a belief about something
+# ("[S] gelooft niet dat [T] een rol speelde").
+RELATION_SUPPORT_AFTER_TARGET: frozenset[str] = frozenset({"geloven", "gelooft", "geloofde", "geloofden"})
 # "[S] kreeg steun van [T]": the source is the one supported, the cue says nothing about its stance (the other way
 # round, "[T] kreeg steun van [S]", the cue is the source's stance).
 RECEIVING_VERBS: frozenset[str] = frozenset(
@@ -348,21 +389,68 @@ def relation_cue(marked: str) -> int:
     few words after them. A negation in the three words before a cue flips it; so does one right after the
     target when the cue stands between source and target, the Dutch main-clause order "[S] erkent [T] niet
     (meer)" (reading any negation after the cue made the rule less precise on net2021); a receiving verb before
-    a cue drops it when the source comes first ("[S] kreeg steun van [T]")."""
+    a cue drops it when the source comes first ("[S] kreeg steun van [T]"). A fixed phrase (``RELATION_PHRASES``)
+    counts once, as written, and its words flip nothing. Opposing a hostile act aimed at the target is support
+    (``_opposes_an_act``)."""
     parts = _parts(marked)
     between = _words(parts.between.split())
     after = parts.after.split()[:CONTEXT_WORDS]
     words = between + _words(after)
     negated_after_target = parts.source_first and _closing_negation(_first_clause(after))
     total = 0
+    phrase_words: set[int] = set()
     for i, word in enumerate(words):
+        if i in phrase_words:
+            continue
+        phrase = _phrase_at(words, i)
+        if phrase is not None:
+            length, sign = phrase
+            phrase_words.update(range(i, i + length))
+            total += sign
+            continue
         sign = _relation_sign(word, words[i + 1 :])
-        preceding = set(words[max(0, i - NEGATION_REACH) : i])
+        if not sign and i >= len(between) and word in RELATION_SUPPORT_AFTER_TARGET:
+            sign = 1
+        preceding = set(words[max(0, i - NEGATION_REACH) : i]) - {words[j] for j in phrase_words if j < i}
         if parts.source_first and RECEIVING_VERBS & preceding:
             continue
         negated = bool(NEGATIONS & preceding) != (negated_after_target and i < len(between))
         total += -sign if negated else sign
+    if _opposes_an_act(between, _words(parts.after.split()), parts.source_first):
+        return 1
     return (total > 0) - (total < 0)
+
+
+def _opposes_an_act(between: Sequence[str], rest_of_sentence: Sequence[str], source_first: bool) -> bool:
+    """The source opposes a hostile act aimed at the target ("keerde zich tegen nieuwe sancties tegen [T]", "sprak
+    zich uit tegen sancties … tegen [T]", "heeft de arrestatie van [T] scherp veroordeeld"): an act noun
+    (``HOSTILE_ACTS``) between source and target, with an opposing word in the three words before it or an
+    opposing participle later in the sentence, is support for the target, not criticism."""
+    if not source_first:
+        return False
+    for i, word in enumerate(between):
+        if not HOSTILE_ACTS.match(word) or not _aimed_at_target(word, between[i + 1 :]):
+            continue
+        if any(OPPOSING_WORDS.match(w) for w in between[max(0, i - NEGATION_REACH) : i]):
+            return True
+        if any(OPPOSING_PARTICIPLES.match(w) for w in rest_of_sentence):
+            return True
+    return False
+
+
+def _aimed_at_target(act: str, words_to_target: Sequence[str]) -> bool:
+    """The act is aimed at the target: "tegen"/"op" between them ("sancties … tegen [T]", "aanval op [T]"), or
+    "van" after an act done to a person ("de arrestatie van [T]"; "de aanval van [T]" is the target's own act)."""
+    aimed = {"tegen", "op"} | ({"van"} if PERSONAL_ACTS.match(act) else set())
+    return bool(aimed & set(words_to_target))
+
+
+def _phrase_at(words: Sequence[str], i: int) -> tuple[int, int] | None:
+    """(length, sign) of the ``RELATION_PHRASES`` entry starting at ``words[i]``, or None."""
+    for phrase, sign in RELATION_PHRASES.items():
+        if tuple(words[i : i + len(phrase)]) == phrase:
+            return len(phrase), sign
+    return None
 
 
 def _words(tokens: Sequence[str]) -> list[str]:

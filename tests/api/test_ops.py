@@ -38,6 +38,7 @@ def test_metrics_count_requests_and_documents(client):
     text = client.get("/metrics").get_data(as_text=True)
     assert 'http_requests_total{endpoint="/v1/analyze",method="POST",status="200"}' in text
     assert "documents_analyzed_total" in text
+    assert "analysis_requests_in_progress 0.0" in text  # the answered request has left the gauge
 
 
 def test_openapi_document_is_valid_and_describes_every_endpoint_and_error(client):

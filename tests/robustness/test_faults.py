@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -25,6 +24,14 @@ def refuses_connections(server: GunicornServer) -> bool:
     except httpx.ConnectError:
         return True
     return False
+
+
+def analyses_in_progress(server: GunicornServer) -> float:
+    """The server's ``analysis_requests_in_progress`` gauge, summed over its workers."""
+    text = httpx.get(f"{server.url}/metrics", timeout=10).text
+    return sum(
+        float(line.split()[-1]) for line in text.splitlines() if line.startswith("analysis_requests_in_progress")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +62,9 @@ def test_sigterm_under_load_finishes_requests_in_flight_refuses_new_ones_and_exi
         in_flight = [
             clients.submit(httpx.post, url, json={"text": article_text, "id": str(i)}, timeout=300) for i in range(3)
         ]
-        time.sleep(1)  # let the requests reach the worker
+        # SIGTERM only once all three are inside the worker: a connection still in the listen backlog when the
+        # server stops is a new request, refused, not one in flight
+        poll_until(lambda: analyses_in_progress(server) == 3, timeout=60, what="three analyses in progress")
         assert not any(call.done() for call in in_flight), "the analyses must still be running at SIGTERM"
         server.process.send_signal(signal.SIGTERM)
 

@@ -129,6 +129,24 @@ def cue_of(sentence: str, source: str, target: str) -> int:
         ("Frankrijk valt op naast Duitsland.", "Frankrijk", "Duitsland", 0),  # "valt" without "aan"
         ("Trump en Poetin spraken in Helsinki.", "Trump", "Poetin", 0),
         ("Steun van Nederland voor Guaidó.", "Nederland", "Guaidó", 0),  # a cue before the pair is not read
+        # fixed phrases, their negation included
+        ("De VN zijn niet te spreken over de VS.", "VN", "VS", -1),
+        ("De universiteit zette Hanssen op non-actief.", "universiteit", "Hanssen", -1),
+        ("Trump zei dat Iran niet mag profiteren.", "Trump", "Iran", -1),
+        ("Trump hecht geloof aan Poetin.", "Trump", "Poetin", 1),
+        # "geloven" after the target (verb-final) trusts it; between the pair it opens a belief
+        ("Trump, die Poetin lijkt te geloven.", "Trump", "Poetin", 1),
+        ("Trump gelooft niet dat Rusland een rol speelde.", "Trump", "Rusland", 0),
+        # participles and nouns of the added cues
+        ("Poetin heeft de VS gewaarschuwd.", "Poetin", "VS", -1),
+        ("Maduro had gedreigd Guaidó te arresteren.", "Maduro", "Guaidó", -1),
+        ("De EU heeft AB Inbev beboet.", "EU", "AB Inbev", -1),
+        ("Den Haag schaart zich achter Rotterdam.", "Den Haag", "Rotterdam", 1),
+        ("Kasmi is blij met Den Haag.", "Kasmi", "Den Haag", 1),
+        # opposing a hostile act aimed at the target sides with the target
+        ("Wang keerde zich tegen nieuwe sancties tegen Caracas.", "Wang", "Caracas", 1),
+        ("China heeft de arrestatie van Meng scherp veroordeeld.", "China", "Meng", 1),
+        ("China veroordeelt de aanval van Meng.", "China", "Meng", -1),  # the attack is the target's own
     ],
 )
 def test_relation_cue_reads_the_words_linking_the_pair(sentence, source, target, cue):

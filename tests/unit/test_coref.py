@@ -73,7 +73,7 @@ def test_zijn_after_a_coordinated_subject_is_the_verb():
 
 
 def test_she_needs_an_actor_the_article_marks_as_a_woman():
-    assert references("[Sigrid Kaag|PER] sprak. Zij was kritisch.") == {"Sigrid Kaag": []}
+    assert references("[Sigrid Kaag|PER] sprak. Zij waren kritisch.") == {"Sigrid Kaag": []}
     assert references("Woordvoerster [Sigrid Kaag|PER] sprak. Zij was kritisch. Ze vond haar plan beter.") == {
         "Sigrid Kaag": [("pronoun", "Zij"), ("pronoun", "Ze"), ("pronoun", "haar")]
     }
@@ -159,3 +159,77 @@ def test_long_texts_resolve_in_one_pass_and_crowds_of_names_leave_pronouns_alone
     assert repeated["Rutte"] == [("pronoun", "Hij")] * 2_000
     crowd = " ".join(f"[Naam{i}|PER] en" for i in range(500)) + " hij zwegen."
     assert all(not found for found in references(crowd).values())
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            "PVV-Kamerlid [Markuszower|PER] is boos. [Dekker|PER] zweeg. De PVV’er stelt dat het zo niet kan.",
+            {"Markuszower": [("nominal", "De PVV’er")], "Dekker": []},
+        ),
+        (
+            "Kamerlid [Agema|PER] (PVV) en [Jansen|PER] (VVD) debatteerden. Later zei de VVD'er meer.",
+            {"Agema": [], "Jansen": [("nominal", "de VVD'er")]},
+        ),
+    ],
+)
+def test_a_party_member_resolves_to_the_person_the_article_placed_in_that_party(source, expected):
+    assert references(source) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            "[Shell|ORG] maakte winst. Het bedrijf wil meer.",
+            {"Shell": [("nominal", "Het bedrijf")]},
+        ),
+        (
+            "[Rutte|PER] sprak met [GroenLinks|ORG]. De oppositiepartij wil meer.",
+            {"Rutte": [], "GroenLinks": [("nominal", "De oppositiepartij")]},
+        ),
+        (
+            "[Iran|LOC] zegt dat het akkoord dood is. Het land wil sancties weg.",
+            {"Iran": [("nominal", "Het land")]},
+        ),
+    ],
+)
+def test_a_noun_for_an_organisation_or_place_resolves_to_the_one_of_its_type_nearby(source, expected):
+    text, sentences, entities = marked(source)
+    actors = group_actors(entities, {"PER", "ORG", "LOC"}, text, sentences)
+    assert {a.name: [(m.kind, m.text) for m in a.mentions if m.kind != "name"] for a in actors} == expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # two organisations nearby: no guess
+        "[Shell|ORG] en [BP|ORG] maakten winst. Het bedrijf wil meer.",
+        # a name or "van" after the noun: an apposition or another organisation
+        "[Shell|ORG] maakte winst. Het bedrijf [BP|ORG] niet. De partij van [Wilders|PER] groeit.",
+        # the organisation named in the noun's own sentence is not what the noun picks up
+        "[Shell|ORG] zegt dat het bedrijf groeit.",
+        # a parent company and a neighbouring country are other actors
+        "[Shell|ORG] groeit. Het moederbedrijf niet. [Iran|LOC] protesteert. Het buurland ook.",
+        # nobody nearby
+        "[Shell|ORG] groeit.\n\nHet weer was slecht. Het bedrijf sloot.",
+    ],
+)
+def test_nouns_for_organisations_the_article_does_not_settle_stay_unresolved(source):
+    text, sentences, entities = marked(source)
+    actors = group_actors(entities, {"PER", "ORG", "LOC"}, text, sentences)
+    assert all(m.kind == "name" for actor in actors for m in actor.mentions)
+
+
+def test_she_before_a_singular_verb_is_the_one_person_nearby_not_marked_as_a_man():
+    assert references("[Sigrid Kaag|PER] sprak. Ze laat weten dat het plan goed is.") == {
+        "Sigrid Kaag": [("pronoun", "Ze")]
+    }
+    assert references("[Van Ark|PER] kwam. Zij bedankte iedereen.") == {"Van Ark": [("pronoun", "Zij")]}
+    # two people nearby, a man, or a plural verb: no guess
+    assert references("[Kaag|PER] sprak met [Rutte|PER]. Ze laat weten dat het goed is.") == {"Kaag": [], "Rutte": []}
+    assert references("[Rutte|PER] sprak. Hij was moe. Ze laat weten dat het goed is.") == {
+        "Rutte": [("pronoun", "Hij")]
+    }
+    assert references("[Kaag|PER] sprak. Ze lieten weten dat het goed is.") == {"Kaag": []}

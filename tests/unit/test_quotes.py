@@ -119,6 +119,17 @@ def test_words_that_look_like_cues_report_nothing() -> None:
     assert quotes_of(text, [mention(text, "Trump", "per:donald-trump")]) == []
 
 
+def test_a_negated_speech_verb_after_a_comma_is_no_trailing_attribution() -> None:
+    text = "Veel landen, zoals Nederland, erkennen Maduro niet meer als president."
+    assert quotes_of(text, [mention(text, "Maduro", "per:nicolas-maduro")]) == []
+    recognised = "De meeste landen, zoals Nederland, erkennen Guaidó als het wettige staatshoofd."
+    assert quotes_of(recognised, [mention(recognised, "Guaidó", "per:juan-guaido")]) == []
+    attributed = "Het overleg was nuttig, erkende Maduro."
+    assert only(quotes_of(attributed, [mention(attributed, "Maduro", "per:nicolas-maduro")])).speaker == (
+        "per:nicolas-maduro"
+    )
+
+
 def test_colon_quotes_take_the_name_or_the_cue_before_the_colon() -> None:
     text = "Wilders: ,,Dit kabinet moet weg.'' Rutte reageerde kalm: ,,Dat zien we dan wel.''"
     mentions = [mention(text, "Wilders", "per:geert-wilders"), mention(text, "Rutte", "per:mark-rutte")]
