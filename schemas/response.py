@@ -172,11 +172,20 @@ class ActorStanceSchema(Schema):
         metadata={
             "description": "Issue stance: the position on the topic. Actor stance: positive (support, praise, "
             "agreement, cooperation), negative (criticism, attack, accusation, conflict) or neutral (the actor "
-            "speaks about or acts on the target without taking a side)"
+            "speaks about or acts on the target without taking a side). An actor stance takes a side only where "
+            "a relation cue (a support or criticism verb or noun) links the two; without one it is neutral and "
+            "scores show the classifier's lean"
         },
     )
-    confidence = Score(required=True, metadata={"description": "Score of the reported position"})
-    scores = fields.Nested(ScoresSchema, required=True, metadata={"description": "Mean scores over the evidence"})
+    confidence = Score(required=True, metadata={"description": "Mean score of the reported position"})
+    scores = fields.Nested(
+        ScoresSchema,
+        required=True,
+        metadata={
+            "description": "Mean scores over the evidence (for an actor stance, over its cue-linked evidence "
+            "when it has any)"
+        },
+    )
     relevance = Score(
         required=True,
         allow_none=True,

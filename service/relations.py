@@ -6,7 +6,8 @@ quotes; the model call itself is the pipeline's, batched over a whole request.
 
 Evidence for a stance of actor A (the source) toward actor B (the target), A and B different actors:
 
-- **Quote**: a quote A is the speaker of, with a mention of B inside it (a name, or a pronoun or description
+- **Quote**: a quote A is the speaker of (not an organisation reporting the news: "…, meldt The New York
+  Times"), with a mention of B inside it (a name, or a pronoun or description
   the actor grouping resolved to B). The model reads the sentence holding B's mention with A marked as the
   words that name the speaker when those are in that sentence ("…, aldus Trump"); else the speaker's own
   "ik"/"wij" in the quote, before B; else the sentence prefixed with the speaker's words and a colon
@@ -44,6 +45,9 @@ before the colon that can be a subject ("Trump liet er via Twitter geen twijfel 
 verb form, or a lower-case word with a Dutch verb ending. It only has to tell "A doet iets met B" from a bare
 enumeration; the model decides the position.
 
+A country and its capital, or a person or organisation the article gives a country's adjective ("de
+Amerikaanse president Trump") and that country, are one side: no evidence between them (``service.countries``).
+
 Per (A, B, sentence) one piece of evidence is kept: a quote first, then the closest pair of mentions. Two
 mentions at the same or overlapping offsets never make a pair, so no actor gets a stance toward itself, and
 every stance's evidence mentions both actors. The spans the model marks are trimmed to their word characters
@@ -58,6 +62,8 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from service.actors import Actor
+from service.coref import ROLES
+from service.countries import Country, country_named, country_of_adjective
 from service.models.actor_stance import PairStance
 from service.results import Mention, Quote, Span, Stance
 from service.text import Sentence, word_set
@@ -90,6 +96,18 @@ _PRINCIPAL_REACH = 30
 _MEDIA_NOUNS = word_set(
     "krant dagblad weekblad tijdschrift blad persbureau nieuwsdienst nieuwszender zender omroep website nieuwssite"
 )
+_REPORTING_VERBS = word_set(
+    "meldt meldde melden meldden schrijft schreef schrijven schreven bericht berichtte berichten"
+)
+_ROLES = ROLES | word_set("staatshoofd regeringsleider hoofd chef oprichter medewerker medewerkers")
+_RELATIVES = word_set("dochter zoon vrouw echtgenote echtgenoot man broer zus vader moeder familie")
+_PEOPLE_NOUNS = word_set(
+    "tegenstanders tegenstander aanhangers aanhanger kiezers achterban critici adviseurs adviseur collega's "
+    "partijgenoten supporters fans volgelingen"
+)
+_ADDRESSEE_PREPOSITIONS = word_set("tegen aan tegenover")
+# "zei hij tegen de NOS": the subject pronoun between the speech verb and "tegen".
+_SPEECH_PRONOUNS_AFTER_VERB = word_set("hij zij ze")
 _PLACE_PREPOSITIONS = word_set("in nabij binnen vanuit via")
 # "vertrouwen in Trump", "gelooft in Europa": "in" after these names whom the stance is toward, not a place.
 _TRUSTING_WORDS = word_set("vertrouwen vertrouwt vertrouwde geloof gelooft geloven geloofde")
@@ -163,7 +181,7 @@ def select_evidence(
     chosen: dict[tuple[int, int, int], Evidence] = {}
     for quote in _with_colon_speakers(text, sentences, actors, quotes, sources):
         source = index_of.get(quote.speaker) if quote.speaker is not None else None
-        if source is None or source not in sources:
+        if source is None or source not in sources or _reported_by_a_medium(quote, actors[source]):
             continue
         for target in targets - {source}:
             for evidence in _quote_evidence(text, sentences, quote, source, target, actors[target].mentions):
@@ -173,7 +191,40 @@ def select_evidence(
         for target in targets - {source}:
             for evidence in _clause_evidence(text, sentences, actors, source, target, speaker_of):
                 _keep(chosen, evidence)
-    return sorted(chosen.values(), key=lambda e: (e.sentence.start, e.source, e.target))
+    countries = [_countries_of(text, actor) for actor in actors]
+    return sorted(
+        (e for e in chosen.values() if not _one_side(countries[e.source], countries[e.target])),
+        key=lambda e: (e.sentence.start, e.source, e.target),
+    )
+
+
+def _one_side(source: tuple[bool, frozenset[Country]], target: tuple[bool, frozenset[Country]]) -> bool:
+    """A country (or its capital) and itself, or a country and someone of that country: two people of one country
+    still take stances toward each other."""
+    (source_is_country, source_countries), (target_is_country, target_countries) = source, target
+    return (source_is_country or target_is_country) and bool(source_countries & target_countries)
+
+
+def _countries_of(text: str, actor: Actor) -> tuple[bool, frozenset[Country]]:
+    """Whether the actor is a country (by name or capital), and the countries it is or belongs to: for a person or
+    organisation the country of an adjective right before one of its names ("de Amerikaanse president Trump",
+    "het Russische Kremlin"); see ``service.countries``."""
+    named = country_named(actor.name)
+    if named is not None:
+        return True, frozenset([named])
+    found = set()
+    for mention in actor.mentions:
+        if mention.kind != "name":
+            continue
+        words = _WORD.findall(_text_before(text, mention))[-3:] + mention.text.split()[:2]
+        found |= {country for word in words if (country := country_of_adjective(word)) is not None}
+    return False, frozenset(found)
+
+
+def _reported_by_a_medium(quote: Quote, speaker: Actor) -> bool:
+    """ "…, meldt The New York Times", "schrijft de krant": an organisation that reports the news is the
+    journalist's source for what others did, not an actor taking a stance toward them."""
+    return speaker.type == "ORG" and quote.cue is not None and quote.cue.text.casefold() in _REPORTING_VERBS
 
 
 def word_span(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -491,15 +542,44 @@ def _clause_stretch(text: str, sentence: Sentence, a: Mention, b: Mention) -> tu
 
 
 def _names_a_place(text: str, mention: Mention) -> bool:
-    """The mention is where something happens or the channel it goes through ("rijdt in China", "het conflict in
-    Jemen", "via Twitter"), not whom an act is aimed at: it follows "in" (not "vertrouwen in"), "nabij",
-    "binnen", "vanuit" or "via", with an optional article."""
+    """The mention is where something happens, the channel it goes through, whom it is told to, or whose
+    relative or office-holder the act is about ("rijdt in China", "het conflict in Jemen", "via Twitter", "zei
+    hij tegen de NOS", "tegenover persbureau Reuters", "erkennen Guaidó als het staatshoofd van Venezuela", "de
+    arrestatie van Meng, de dochter van Ren Zhengfei"), not whom an act is aimed at: it follows "in" (not
+    "vertrouwen in"), "nabij", "binnen", "vanuit" or "via", a medium's noun, "tegen"/"aan"/"tegenover" right
+    after a speech verb, or a role or relative and "van", with an optional article; or it is a genitive before
+    the actor's people ("Trumps tegenstanders", ``_possessor_of_people``)."""
     before = [word.casefold() for word in _WORD.findall(_text_before(text, mention))]
+    if (before and before[-1] in _MEDIA_NOUNS) or _possessor_of_people(text, mention):
+        return True
+    if before and _is_role(before[-1]):  # an apposition: "de dochter van Huawei-oprichter Ren Zhengfei"
+        before = before[:-1]
     if before and before[-1] in _ARTICLES:
         before = before[:-1]
-    if not before or before[-1] not in _PLACE_PREPOSITIONS:
+    if not before:
+        return False
+    if before[-1] == "van":
+        return len(before) >= 2 and (_is_role(before[-2]) or before[-2] in _RELATIVES)
+    if before[-1] in _ADDRESSEE_PREPOSITIONS:
+        verb = before[-3:-2] if before[-2:-1] and before[-2] in _SPEECH_PRONOUNS_AFTER_VERB else before[-2:-1]
+        return bool(verb) and verb[0] in _ATTRIBUTION_WORDS
+    if before[-1] not in _PLACE_PREPOSITIONS:
         return False
     return before[-1] != "in" or len(before) < 2 or before[-2] not in _TRUSTING_WORDS
+
+
+def _possessor_of_people(text: str, mention: Mention) -> bool:
+    """A genitive before people of the actor's ("Trumps tegenstanders", "Rutte's adviseurs"): what is done to
+    them is not done to the actor ("de beschuldiging van … hacken van Trumps tegenstanders")."""
+    if not re.search(r"(?:s|['’]s)$", mention.text):
+        return False
+    following = _WORD.findall(text[mention.end : mention.end + 30])[:1]
+    return bool(following) and (following[0] in _PEOPLE_NOUNS or following[0] in _RELATIVES or _is_role(following[0]))
+
+
+def _is_role(word: str) -> bool:
+    """A person's role, also as the end of a compound ("staatshoofd", "Huawei-oprichter", "oppositieleider")."""
+    return word in _RELATIVES or any(word.endswith(role) for role in _ROLES)
 
 
 def _can_be_subject(text: str, mention: Mention) -> bool:

@@ -324,7 +324,8 @@ RELATION_CRITICISM_CUE = re.compile(
     r"gewaarschuwd|eist|eisen|eiste|verwijt|verweet|boycot|aanklacht|aangeklaagd|demonstre|verzet|verwerp|ondermijn|"
     r"straf|gestraft|hekel|tegenstander|rivaal|uitdager|verbolgen|woedend|furieus|boos|uitgezet|uitgewezen|uitwijz|"
     r"uitzett|uithaal|uitgehaald|beledig|weiger|geweigerd|boete|beboet|bezorgd|ontsla|arrest|gearresteerd|"
-    r"verbannen|tegengehouden|geblokkeerd|blokkeer|onvoldoende|imperialis|schuldig)"
+    r"verbannen|tegengehouden|geblokkeerd|blokkeer|onvoldoende|imperialis|schuldig|botst|botsen|botsing|clash|"
+    r"conflict|ruzie|onenig|jammer|scepsis|sceptisch|onfatsoenlijk|asociaal|asociale|schuurt|schuurde)"
 )
 # Cue verbs that are a relation only with their particle somewhere after them ("werkt samen met", "valt … aan",
 # "staat achter").

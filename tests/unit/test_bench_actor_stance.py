@@ -7,12 +7,14 @@ from pathlib import Path
 import pytest
 
 from bench.actor_stance_accuracy import ActorStance, ArticlePrediction, article_prediction, score_article, summarise
+from bench.actor_stance_precision import JUDGED, PAIR_SETS, VERDICTS, gold_verdict, read_judged
 from bench.stance_coverage import coverage
 from service.results import ActorResult, DocumentResult, Mention, ModelInfo, ModelsUsed, Span, Stance
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "bench" / "data"
-# dev: the rules were written on it; heldout: annotated blind, then read for two rules; test: read once.
-ANNOTATED_SETS = ("dev", "heldout", "test")
+# dev: the rules were written on it; heldout and dev3: annotated blind, then read for rules; test and test3: read
+# to measure only.
+ANNOTATED_SETS = ("dev", "heldout", "dev3", "test", "test3")
 
 # Offsets into:
 # "Rusland steunt Maduro. Trump haalt uit naar Maduro. Guaidó prijst Trump. Poetin belt Xi. Men vreest hen."
@@ -97,7 +99,7 @@ def _annotated(name: str) -> list[dict]:
 @pytest.mark.parametrize("name", ANNOTATED_SETS)
 def test_annotated_sets_hold_offsets_and_labels_only_for_articles_of_both_sources(name):
     rows = _annotated(name)
-    assert len(rows) >= 14
+    assert len(rows) >= 10
     assert {row["source"] for row in rows} == {"news2019", "dpgmedia2019"}
     for row in rows:
         assert set(row) == {"source", "id", "pairs"}
@@ -158,3 +160,30 @@ def test_coverage_counts_actors_with_two_mentions_and_a_non_neutral_stance_of_ei
     assert (report["with_non_neutral_issue_stance"], report["with_non_neutral_actor_stance"]) == (1, 1)
     assert report["with_non_neutral_stance_of_either_kind"] == 2
     assert report["non_neutral_either_share"] == round(2 / 3, 4)
+
+
+def test_gold_pairs_judge_returned_stances_by_their_position():
+    gold = [pair((0, 7), (15, 21), "positive", (0, 22))]
+    assert gold_verdict(gold, MENTIONS, "loc:rusland", "per:maduro", "positive") == "right"
+    assert gold_verdict(gold, MENTIONS, "loc:rusland", "per:maduro", "negative") == "opposite"
+    assert gold_verdict(gold, MENTIONS, "per:maduro", "loc:rusland", "positive") is None  # the other direction
+
+
+def test_judged_stances_name_an_article_of_their_set_and_hold_no_text():
+    rows = [json.loads(line) for line in JUDGED.read_text(encoding="utf-8").splitlines()]
+    assert {row["set"] for row in rows} == set(PAIR_SETS)
+    pair_articles = {
+        which: {
+            f"{row['source']}:{row['id']}"
+            for path in paths
+            for row in map(json.loads, Path(path).read_text(encoding="utf-8").splitlines())
+        }
+        for which, paths in PAIR_SETS.items()
+    }
+    for row in rows:
+        assert set(row) == {"set", "doc", "source_actor", "target_actor", "position", "evidence_start", "verdict"}
+        assert row["verdict"] in VERDICTS and row["position"] in {"positive", "negative"}
+        assert row["doc"] in pair_articles[row["set"]] or row["doc"].startswith("coverage:")
+        assert len(row["source_actor"]) <= 60 and len(row["target_actor"]) <= 60
+    judged = read_judged(JUDGED, "unseen")
+    assert len(judged) == sum(row["set"] == "unseen" for row in rows)
