@@ -18,6 +18,11 @@ from service.text import split_sentences
 DOCSTART = "-DOCSTART-"
 
 
+def normalise_word(word: str) -> str:
+    """The form word vectors are trained on: Flair's WordEmbeddings falls back to lower case, digits as 0."""
+    return re.sub(r"\d", "0", word.lower())
+
+
 def read_conll(path: str | Path) -> list[list[tuple[str, str]]]:
     """Read a CoNLL-2002 file (``token POS IOB2``) into sentences of ``(token, tag)``, skipping DOCSTART."""
     sentences: list[list[tuple[str, str]]] = []

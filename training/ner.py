@@ -24,13 +24,12 @@ import argparse
 import collections
 import logging
 import random
-import re
 import shutil
 from pathlib import Path
 
 import torch
 
-from training.corpora import news_paragraphs, read_conll, to_flair_sentence, unlabeled_sentences
+from training.corpora import news_paragraphs, normalise_word, read_conll, to_flair_sentence, unlabeled_sentences
 
 log = logging.getLogger("training.ner")
 
@@ -47,11 +46,6 @@ def seed_everything(seed: int = SEED) -> None:
 
 
 # --------------------------------------------------------------------------------------------- prepare
-
-
-def _normalise_word(word: str) -> str:
-    """The form word vectors are trained on: Flair's WordEmbeddings falls back to lower case, digits as 0."""
-    return re.sub(r"\d", "0", word.lower())
 
 
 def build_char_dictionary(sentences: list[str], path: Path, min_count: int = 3) -> int:
@@ -73,7 +67,7 @@ def train_word_vectors(sentences: list[str], path: Path, dim: int, min_count: in
 
     from service.text import tokenize
 
-    tokenised = [[_normalise_word(t.text) for t in tokenize(s)] for s in sentences]
+    tokenised = [[normalise_word(t.text) for t in tokenize(s)] for s in sentences]
     model = Word2Vec(
         tokenised,
         vector_size=dim,

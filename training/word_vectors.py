@@ -32,10 +32,11 @@ from pathlib import Path
 import numpy as np
 
 from service.text import tokenize
-from training.corpora import read_conll
-from training.ner import SEED, _normalise_word
+from training.corpora import normalise_word, read_conll
 
 log = logging.getLogger("training.word_vectors")
+# The seed of every training step here, as in training.ner.
+SEED = 13
 
 
 def normalised_tokens(line: str) -> list[str]:
@@ -44,7 +45,7 @@ def normalised_tokens(line: str) -> list[str]:
     Flair's ``WordEmbeddings`` tries the token, its lower case and its lower case with digits as 0, so
     vectors trained on that last form serve every case of a word, as the shipped word2vec vectors do.
     """
-    return [_normalise_word(token.text) for token in tokenize(line)]
+    return [normalise_word(token.text) for token in tokenize(line)]
 
 
 def corpus_training_files(corpus_dir: Path) -> list[Path]:
@@ -132,7 +133,7 @@ def fasttext_command(args: argparse.Namespace) -> None:
         "bytes": sum(f.stat().st_size for f in files),
         "vocabulary": len(model.wv),
         "parameters": parameters,
-        "tokenisation": "service.text.tokenize, lower case, digits as 0 (training.ner._normalise_word)",
+        "tokenisation": "service.text.tokenize, lower case, digits as 0 (training.corpora.normalise_word)",
         "wall_seconds": {"tokenise": round(tokenised - started, 1), "train": round(trained - tokenised, 1)},
     }
     (out / f"{args.name}.report.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
@@ -152,7 +153,7 @@ def conll_words(path: Path) -> list[str]:
     """The distinct normalised words of a CoNLL training file, in first-seen order (a stable vocabulary)."""
     if path.name in HELD_OUT_CONLL:
         raise ValueError(f"{path.name} is held out: its words must not enter the vocabulary")
-    words = (_normalise_word(token) for sentence in read_conll(path) for token, _ in sentence)
+    words = (normalise_word(token) for sentence in read_conll(path) for token, _ in sentence)
     return list(dict.fromkeys(words))
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from tests.tiny_models import fit_tiny_tagger, tagged_sentences
 from training import ner, word_vectors
+from training.corpora import normalise_word
 
 DIM = 8
 # Words that appear only in the dev file: the tagger's vocabulary must never take them from there.
@@ -182,7 +183,7 @@ def test_tagger_vocabulary_has_the_training_words_and_never_dev_only_words(works
     assert "klimaatakkoord" in vocabulary
     assert len(vocabulary) == 60
     for word in DEV_ONLY_WORDS:
-        assert ner._normalise_word(word) not in vocabulary
+        assert normalise_word(word) not in vocabulary
 
 
 @pytest.mark.training
