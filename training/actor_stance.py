@@ -702,14 +702,15 @@ END_TO_END_HELD_OUT = (
     "lean), with more cues (participles, fixed phrases such as `niet te spreken over`, conflict words "
     "counted on net2021 train, opposing a hostile act aimed at the target as support) and evidence rules "
     "(passive `door` agents, reciprocal `elkaar`, spokespersons speak for their principal; places, channels, "
-    "addressees, relatives and a country's own people or capital are no targets), written on the dev, "
-    "held-out and dev3 articles. After: unseen 22 of 55 judged right (0.400), 3 opposite; dev 72 of 119 "
-    "(0.605). Recall on the annotated pairs: dev 38 of 54 (0.704, precision 38/39), held-out 10 of 39, dev3 "
-    "(11 articles, 27 pairs, annotated blind this session, read first with the version before the gate: "
-    "9 of 27) 9 of 27; test 5 of 59 and test3 (10 articles, 27 pairs, annotated blind, read once per "
-    "version: 8 of 27 before the gate, precision 8/8; 1 of 27 with the first gated version; 4 of 27 as "
-    "shipped) — the gate trades most of the unseen pairs' recall for precision. The dev figure measures "
-    "the rules on the articles they were written for; the unseen figures are the ones to expect."
+    "addressees, relatives and a country's own people or capital are no targets; a person's surname tagged "
+    "wherever it stands alone), written on the dev, held-out and dev3 articles. After: unseen 22 of 55 judged "
+    "right (0.400), 3 opposite; dev 75 of 122 (0.615). Recall on the annotated pairs: dev 38 of 54 (0.704, "
+    "precision 38/39), held-out 10 of 39, dev3 (11 articles, 27 pairs, annotated blind this session, read "
+    "first with the version before the gate: 9 of 27) 12 of 27; test 5 of 59 and test3 (10 articles, 27 "
+    "pairs, annotated blind, read once per version: 8 of 27 before the gate, precision 8/8; 1 of 27 with the "
+    "first gated version; 4 of 27 as shipped) — the gate trades most of the unseen pairs' recall for "
+    "precision. The dev figure measures the rules on the articles they were written for; the unseen figures "
+    "are the ones to expect."
 )
 
 

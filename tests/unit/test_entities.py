@@ -75,6 +75,22 @@ def test_no_name_is_added_inside_another_entity_in_a_heading_or_against_the_majo
     assert found(majority, ("add_missed",)) == [("Algemene", "MISC")]
 
 
+def test_every_untagged_occurrence_of_a_persons_surname_is_added():
+    source = (
+        "Raadslid [Murat Memis|PER:0.66] is thuis. [Memis|ORG:0.33] was opgepakt. Memis bedankte de SP. "
+        "Memis noemde Turkije een gevangenis. Memis rust uit."
+    )
+    assert found(source, ("add_missed",)) == [
+        ("Murat Memis", "PER"),
+        ("Memis", "ORG"),
+        ("Memis", "PER"),
+        ("Memis", "PER"),
+        ("Memis", "PER"),
+    ]
+    # a name the tagger was unsure of lends no surname; a one-word name is no surname of itself
+    assert found("[Murat Memis|PER:0.4] kwam. Memis ging.", ("add_missed",)) == [("Murat Memis", "PER")]
+
+
 def test_known_organisations_are_added_and_retyped_and_cut_names_made_whole():
     source = "GroenLinks en [Hamas|LOC:0.42] reageerden. Ook 50[Plus|MISC:0.85] en [PKK|MISC:0.78] zijn tegen."
     assert found(source, ("known_organisations",)) == [
