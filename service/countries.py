@@ -55,6 +55,12 @@ COUNTRIES: tuple[Country, ...] = (
     _country("Canada", "Ottawa", "canadese"),
 )
 
+# Names in the table that are buildings standing for a government, not places a tagger should type LOC.
+_NOT_PLACES = frozenset({"Kremlin", "Elysée"})
+# Every country name and capital that is a place, for the entity refinement's ``known_places``.
+PLACE_NAMES: tuple[str, ...] = tuple(
+    sorted(name for country in COUNTRIES for name in country.names | country.capitals if name not in _NOT_PLACES)
+)
 _BY_NAME = {name: country for country in COUNTRIES for name in country.names | country.capitals}
 _BY_ADJECTIVE = {country.adjective: country for country in COUNTRIES}
 

@@ -101,6 +101,16 @@ def test_known_organisations_are_added_and_retyped_and_cut_names_made_whole():
     ]
 
 
+def test_countries_and_capitals_are_places_unless_inside_a_longer_name():
+    source = "[Iran|ORG:0.6] en Peking spraken. [Shell Nederland|ORG] en [Denzel Washington|PER] niet."
+    assert found(source, ("known_places",)) == [
+        ("Iran", "LOC"),
+        ("Peking", "LOC"),
+        ("Shell Nederland", "ORG"),
+        ("Denzel Washington", "PER"),
+    ]
+
+
 def test_a_known_organisation_inside_a_longer_name_leaves_that_name_alone():
     source = "[GroenLinks Amsterdam|ORG] won, Volt verloor."
     assert found(source, ("known_organisations",)) == [("GroenLinks Amsterdam", "ORG"), ("Volt", "ORG")]
