@@ -8,8 +8,9 @@ Pronouns ("hij", "hem", "zijn", "z'n", "diens"; "zij"/"ze", "haar")
   before it, or in the previous sentence: never further back, so no pronoun reaches across a paragraph of
   other actors. A pronoun resolves only when exactly one compatible actor is a candidate.
 - Compatible: a person (PER) actor. "zij"/"ze" only a person the article marks as a woman ("mevrouw",
-  "woordvoerster", ...), and not after two coordinated actors ("May en Juncker ... ze" is plural). A person
-  once called "hij" is not "haar", and the other way round.
+  "woordvoerster", ...), and not after two coordinated actors ("May en Juncker ... ze" is plural); or, right
+  before a singular verb ("Ze laat weten", "Zij bedankte"), the one person among the candidates when nothing
+  marks that person as a man. A person once called "hij" is not "haar", and the other way round.
 - Plural "hun"/"hen" stay unresolved: they refer to groups the tagger does not name ("de Britten", "twee
   mannen"); linking them to an organisation was wrong in every case seen on dpgMedia articles.
 - A subject or object pronoun never refers to an actor named later in its own sentence ("Hij had erover
@@ -24,15 +25,24 @@ Pronouns ("hij", "hem", "zijn", "z'n", "diens"; "zij"/"ze", "haar")
 
 Descriptions ("de Russische president", "de premier", "de VVD-leider", "de 48-jarige")
 - A description is "de"/"het", up to three modifiers, and a head that is a role of ``ROLES`` (also in
-  compounds: "regeringsleider", "VVD-leider", "oud-premier") or an age ("48-jarige"), not followed by a name.
+  compounds: "regeringsleider", "VVD-leider", "oud-premier"), an age ("48-jarige") or a party member ("de
+  PVV'er": the party identifies), not followed by a name.
 - The article teaches which actor holds which description, from appositions: "de Russische president Poetin",
-  "premier Rutte", "VVD-leider Rutte", "de 48-jarige Rutte", "Poetin, de Russische president,", "Rutte (48)".
+  "premier Rutte", "VVD-leider Rutte", "de 48-jarige Rutte", "Poetin, de Russische president,", "Rutte (48)",
+  "Jansen (PVV)", also when the tagger took the role into the name ("PVV-Kamerlid Markuszower").
   Capitalised modifiers ("Russische", "VVD") and ages identify; lower-case ones ("nieuwe") do not.
 - A description whose identifying modifiers the article taught for exactly one actor resolves to it anywhere
   ("De Russische leider" once "de Russische president Poetin" occurs). A bare role learned for exactly one
   actor ("de premier" after "premier Rutte") resolves to it when no other person is a candidate nearby; else,
   as for pronouns, the one compatible candidate nearby, never an actor taught a different identifying
   modifier ("de Amerikaanse president" is not the Russian one). Each resolution teaches its modifiers too.
+
+Nouns for organisations and places ("de organisatie", "het bedrijf", "de oppositiepartij", "het land", "de
+stad")
+- resolve to the one actor of their type (ORG, or LOC for "land"/"stad") mentioned in the previous sentence or
+  earlier in their own, not already named in their own sentence, unless a name or "van" follows the noun ("de
+  partij GroenLinks", "de partij van Wilders"). Only "partij" heads compounds: "het moederbedrijf" and "het
+  buurland" are other actors.
 
 Confidences are fixed by the kind of evidence (``CONFIDENCE``); they rank, they are not probabilities.
 """
@@ -331,7 +341,8 @@ def _learn(
             if first is None or last is None:
                 continue
             profile = profiles[reference.actor]
-            for description in (_description_before(tokens, first), _description_after(tokens, last)):
+            inside = _description_at(tokens, first, first) if last > first else None  # "PVV-Kamerlid Markuszower"
+            for description in (_description_before(tokens, first), _description_after(tokens, last), inside):
                 if description is not None:
                     _teach(profile, description)
             profile.gender = profile.gender or _gender_before(tokens, first)
@@ -556,8 +567,10 @@ class _Resolver:
             if not _is_modifier(tokens[head].text):  # a modifier may be a tagged name ("Russische" MISC)
                 return None, position + 1
             head += 1
-        if head >= len(tokens) or not _heads_description(tokens[head].text) or tokens[head].start in self.name_ends_at:
+        if head >= len(tokens) or not _heads_description(tokens[head].text):
             return None, position + 1
+        if tokens[head].start in self.name_ends_at and not _PARTY_MEMBER.fullmatch(tokens[head].text):
+            return None, position + 1  # a name, except a party member the tagger typed MISC ("PVV’er")
         if (group := _group_type(tokens[head].text)) is not None:
             return self._group(sentence_index, position, head, group, previous), head + 1
         if _AGE.fullmatch(tokens[head].text) and head + 1 < len(tokens) and _role_of(tokens[head + 1].text):

@@ -134,6 +134,7 @@ def cue_of(sentence: str, source: str, target: str) -> int:
         ("De universiteit zette Hanssen op non-actief.", "universiteit", "Hanssen", -1),
         ("Trump zei dat Iran niet mag profiteren.", "Trump", "Iran", -1),
         ("Trump hecht geloof aan Poetin.", "Trump", "Poetin", 1),
+        ("Markuszower stelt dat Dekker Nederlanders in gevaar brengt.", "Markuszower", "Dekker", -1),
         # "geloven" after the target (verb-final) trusts it; between the pair it opens a belief
         ("Trump, die Poetin lijkt te geloven.", "Trump", "Poetin", 1),
         ("Trump gelooft niet dat Rusland een rol speelde.", "Trump", "Rusland", 0),

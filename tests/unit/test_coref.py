@@ -233,3 +233,10 @@ def test_she_before_a_singular_verb_is_the_one_person_nearby_not_marked_as_a_man
         "Rutte": [("pronoun", "Hij")]
     }
     assert references("[Kaag|PER] sprak. Ze lieten weten dat het goed is.") == {"Kaag": []}
+
+
+def test_a_role_the_tagger_took_into_the_name_still_teaches_the_description():
+    source = "[PVV-Kamerlid Markuszower|PER] is boos. [Dekker|PER] zweeg. De PVV’er stelt dat het zo niet kan."
+    assert references(source) == {"PVV-Kamerlid Markuszower": [("nominal", "De PVV’er")], "Dekker": []}
+    tagged = "[PVV-Kamerlid Markuszower|PER] is boos. De [PVV’er|MISC] stelt dat het zo niet kan."
+    assert references(tagged) == {"PVV-Kamerlid Markuszower": [("nominal", "De PVV’er")]}
