@@ -230,6 +230,7 @@ _NOT_VERBS = word_set(
     """
     niet dat wat met het uit tot want ook net echt juist toch weer heel best alleen eerst altijd
     inmiddels vaak samen nooit zelfs graag beide ruim bijna eerder later mede
+    omdat doordat zodat voordat nadat totdat opdat toen want
     """
 )
 _DETERMINERS = frozenset(["de", "het"])
@@ -530,11 +531,7 @@ class _Resolver:
             sentence_index, token.start, previous, excluding_later_names=word not in _POSSESSIVES
         )
         compatible = [index for index in candidates if self._pronoun_fits(word, index)]
-        if (
-            not compatible
-            and word in _MAYBE_PLURAL
-            and _before_singular_verb(self.sentences[sentence_index].tokens, position)
-        ):
+        if not compatible and word in _MAYBE_PLURAL and self._she_by_verb(sentence_index, position):
             compatible = self._only_person(candidates)
         if len(compatible) != 1:
             return None
@@ -542,6 +539,21 @@ class _Resolver:
         profile = self.profiles[actor]
         profile.gender = profile.gender or ("masculine" if word in _MASCULINE else "feminine")
         return self._mention(actor, sentence_index, token.start, token.end, "pronoun", CONFIDENCE["nearby"])
+
+    def _she_by_verb(self, sentence_index: int, position: int) -> bool:
+        """ "zij"/"ze" next to a singular verb: before it ("Ze laat weten") or right after it in an inverted clause."""
+        tokens = self.sentences[sentence_index].tokens
+        return _before_singular_verb(tokens, position) or self._inverted_after_singular_verb(sentence_index, position)
+
+    def _inverted_after_singular_verb(self, sentence_index: int, position: int) -> bool:
+        """ "Op bezoek in Leiden prees ze het werk …": "ze" right after a singular verb, with no person named or
+        referred to before it in the sentence (then "Rutte prees ze" has Rutte as subject and "ze" is them)."""
+        tokens = self.sentences[sentence_index].tokens
+        if position == 0 or not _is_singular_verb(tokens[position - 1].text):
+            return False
+        before = tokens[:position]
+        seen_person = any(self.profiles[actor].type == "PER" for actor in self.references[sentence_index].seen)
+        return not seen_person and not any(token.text.lower() in _PRONOUNS for token in before)
 
     def _only_person(self, candidates: list[int]) -> list[int]:
         """The one person among ``candidates`` when there is exactly one and nothing marks them as a man."""
@@ -708,9 +720,13 @@ def _before_singular_verb(tokens: tuple[Token, ...], position: int) -> bool:
     then it is "she", the subject, even where the article never marked the person as a woman."""
     if position + 1 >= len(tokens):
         return False
-    following = tokens[position + 1].text
-    return following in _SINGULAR_VERBS or (
-        following.islower() and _SINGULAR_VERB_ENDING.fullmatch(following) is not None and following not in _NOT_VERBS
+    return _is_singular_verb(tokens[position + 1].text)
+
+
+def _is_singular_verb(word: str) -> bool:
+    """A singular finite verb by the list or its ending ("laat", "bedankte"); never a word of ``_NOT_VERBS``."""
+    return word in _SINGULAR_VERBS or (
+        word.islower() and _SINGULAR_VERB_ENDING.fullmatch(word) is not None and word not in _NOT_VERBS
     )
 
 

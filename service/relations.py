@@ -134,6 +134,7 @@ _WORD = re.compile(r"[\w’'-]+")
 _WORD_CHARACTER = re.compile(r"\w")
 _CLAUSE_BOUNDARY = re.compile(r"[;„“”\"«»]|,,|''")
 _SENTENCE_END = re.compile(r"[.!?]\s|\n")
+_RELATIVE_AFTER = re.compile(r"\s*,\s*(?:die|dat)\b")
 # A comma and a conjunction that opens a clause of its own ("…, terwijl de VS Guaidó erkennen", "…, maar …"):
 # an actor before it and one after it are in different clauses. A relative "die"/"dat" is not one: its
 # clause is about the actor before the comma ("Trump, die Poetin lijkt te geloven").
@@ -584,9 +585,13 @@ def _is_role(word: str) -> bool:
 
 def _can_be_subject(text: str, mention: Mention) -> bool:
     """Not an object or possessive pronoun, not after a preposition ("van Poetin", "van de Krim", also with a
-    medium's noun between: "met het Duitse weekblad Der Spiegel"), and not a credit line's agency ("© AFP")."""
+    medium's noun between: "met het Duitse weekblad Der Spiegel"), and not a credit line's agency ("© AFP"); but
+    followed by a relative "die"/"dat" it is the subject of that clause, whatever stands before it ("te volgen
+    bij de NOS, dat de samenwerking met de ISU heeft verlengd")."""
     if mention.kind == "pronoun" and mention.text.casefold() in _NOT_SUBJECT_PRONOUNS:
         return False
+    if _RELATIVE_AFTER.match(text, mention.end):  # "bij de NOS, dat de samenwerking met de ISU verlengde"
+        return True
     preceding = _text_before(text, mention)
     if preceding.rstrip().endswith("©"):
         return False

@@ -240,3 +240,11 @@ def test_a_role_the_tagger_took_into_the_name_still_teaches_the_description():
     assert references(source) == {"PVV-Kamerlid Markuszower": [("nominal", "De PVV’er")], "Dekker": []}
     tagged = "[PVV-Kamerlid Markuszower|PER] is boos. De [PVV’er|MISC] stelt dat het zo niet kan."
     assert references(tagged) == {"PVV-Kamerlid Markuszower": [("nominal", "De PVV’er")]}
+
+
+def test_she_right_after_a_singular_verb_is_the_subject_unless_a_person_comes_first():
+    assert references("Minister [Van Ark|PER] kwam. Op bezoek in Leiden prees ze het werk.") == {
+        "Van Ark": [("pronoun", "ze")]
+    }
+    assert references("[Kaag|PER] sprak. [Rutte|PER] prees ze allemaal.") == {"Kaag": [], "Rutte": []}
+    assert references("[Kaag|PER] sprak. Het bedrijf stopt omdat ze niets verdienen.") == {"Kaag": []}

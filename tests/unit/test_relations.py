@@ -472,3 +472,10 @@ def test_two_people_of_one_country_still_take_stances():
         "De Amerikaanse president [Trump|PER] bekritiseert de Amerikaanse senator [Clinton|PER]."
     )
     assert pairs(actors, found) == [("Trump", "Clinton", "clause", "Trump", "Clinton")]
+
+
+def test_an_actor_after_a_preposition_is_the_subject_of_its_relative_clause():
+    actors, found = evidence_of(
+        "De races zijn te zien bij de [NOS|ORG], dat de samenwerking met de [ISU|ORG] verlengde."
+    )
+    assert pairs(actors, found) == [("NOS", "ISU", "clause", "NOS", "ISU")]
