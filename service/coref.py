@@ -230,7 +230,7 @@ _NOT_VERBS = word_set(
     """
     niet dat wat met het uit tot want ook net echt juist toch weer heel best alleen eerst altijd
     inmiddels vaak samen nooit zelfs graag beide ruim bijna eerder later mede
-    omdat doordat zodat voordat nadat totdat opdat toen want
+    omdat doordat zodat voordat nadat totdat opdat toen
     """
 )
 _DETERMINERS = frozenset(["de", "het"])

@@ -498,10 +498,8 @@ def _received_from(text: str, sentence: Sentence, receiver: Mention, giver: Ment
     ends the clause). The giver is the source, the receiver the target; the model's relation cue reads the noun as the
     giver's stance."""
     words = _WORD.findall(text[receiver.end : giver.start])
-    van = max((i for i, word in enumerate(words) if word.casefold() == "van"), default=None)
-    if van is None or van == 0:
-        return False
-    if not all(word.casefold() in _COORDINATORS | _ARTICLES or word[0].isupper() for word in words[van + 1 :]):
+    van = _marker_before_names(words, "van")
+    if not van:  # none, or "van" right after the receiver
         return False
     clause_before = _WORD.findall(text[sentence.start : receiver.start]) + words[:van]
     clause_after = _WORD.findall(re.split(r"[,;:]", text[giver.end : sentence.end], maxsplit=1)[0])
@@ -516,15 +514,22 @@ def _done_by(text: str, sentence: Sentence, receiver: Mention, doer: Mention) ->
     gap = text[receiver.end : doer.start]
     if "," in gap:
         return False
-    words = [word.casefold() for word in _WORD.findall(gap)]
-    door = max((i for i, word in enumerate(words) if word == "door"), default=None)
+    words = _WORD.findall(gap)
+    door = _marker_before_names(words, "door")
     if door is None:
         return False
-    after_door = _WORD.findall(gap)[door + 1 :]
-    if not all(word.casefold() in _COORDINATORS | _ARTICLES or word[0].isupper() for word in after_door):
-        return False
-    clause_before = [word.casefold() for word in _WORD.findall(text[sentence.start : receiver.start])[-2:]]
-    return bool(_PASSIVE_AUXILIARIES & {*words[:door], *clause_before})
+    clause_before = _WORD.findall(text[sentence.start : receiver.start])[-2:]
+    return bool(_PASSIVE_AUXILIARIES & {word.casefold() for word in [*words[:door], *clause_before]})
+
+
+def _marker_before_names(words: Sequence[str], marker: str) -> int | None:
+    """The index of the last ``marker`` ("van", "door") in ``words`` when only articles, coordinators and
+    capitalised words follow it (the giver or agent and an enumeration of more names), else None."""
+    found = max((i for i, word in enumerate(words) if word.casefold() == marker), default=None)
+    if found is None:
+        return None
+    names = all(word.casefold() in _COORDINATORS | _ARTICLES or word[0].isupper() for word in words[found + 1 :])
+    return found if names else None
 
 
 def _clause_stretch(text: str, sentence: Sentence, a: Mention, b: Mention) -> tuple[int, int]:
@@ -560,7 +565,7 @@ def _names_a_place(text: str, mention: Mention) -> bool:
     if not before:
         return False
     if before[-1] == "van":
-        return len(before) >= 2 and (_is_role(before[-2]) or before[-2] in _RELATIVES)
+        return len(before) >= 2 and _is_role(before[-2])
     if before[-1] in _ADDRESSEE_PREPOSITIONS:
         verb = before[-3:-2] if before[-2:-1] and before[-2] in _SPEECH_PRONOUNS_AFTER_VERB else before[-2:-1]
         return bool(verb) and verb[0] in _ATTRIBUTION_WORDS
@@ -575,11 +580,12 @@ def _possessor_of_people(text: str, mention: Mention) -> bool:
     if not re.search(r"(?:s|['’]s)$", mention.text):
         return False
     following = _WORD.findall(text[mention.end : mention.end + 30])[:1]
-    return bool(following) and (following[0] in _PEOPLE_NOUNS or following[0] in _RELATIVES or _is_role(following[0]))
+    return bool(following) and (following[0] in _PEOPLE_NOUNS or _is_role(following[0]))
 
 
 def _is_role(word: str) -> bool:
-    """A person's role, also as the end of a compound ("staatshoofd", "Huawei-oprichter", "oppositieleider")."""
+    """A person's role, also as the end of a compound ("staatshoofd", "Huawei-oprichter", "oppositieleider"), or
+    a relative ("dochter")."""
     return word in _RELATIVES or any(word.endswith(role) for role in _ROLES)
 
 
