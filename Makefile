@@ -10,7 +10,8 @@ FAST_TESTS := not slow and not server and not browser and not training
 LOCK_SOURCES ?= $(addprefix --find-links ,$(shell $(PYTHON) -m pip config get global.find-links 2>/dev/null))
 LOCK_ARGS = --generate-hashes --python-version 3.11 --no-header --quiet $(LOCK_SOURCES)
 
-.PHONY: run test test-fast lint install install-dev lock browser-deps bench-deps bench lint-deploy container-test soak audit
+.PHONY: run test test-fast lint install install-dev lock browser-deps bench-deps bench lint-deploy container-test soak audit \
+	corpus-check corpus-stats corpus-before
 
 # Installs come from the locks only: every package pinned, every file checked against its hash.
 $(VENV)/.runtime: requirements.lock
@@ -70,6 +71,19 @@ bench: install-dev bench-deps
 	$(PY) -m bench.profile_request
 	$(PY) -m bench.plot
 	$(PY) -m bench.summary
+
+## The annotated corpus (corpus/README.md): every span, label and article id valid against ../shared/data, or a
+## non-zero exit naming each problem.
+corpus-check: install
+	$(PY) -m corpus.check
+
+## The corpus sizes per split and the agreement between annotators, as one JSON object.
+corpus-stats: install
+	$(PY) -m corpus.stats
+
+## The service as shipped, scored on the corpus test split for every layer: bench/results/corpus_test_before.json.
+corpus-before: install
+	$(PY) -m bench.corpus_accuracy --split test --out bench/results/corpus_test_before.json
 
 lint: install-dev
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

@@ -34,6 +34,8 @@ from training.corpora import news_paragraphs, normalise_word, read_conll, to_fla
 log = logging.getLogger("training.ner")
 
 SEED = 13
+# Characters of news2019 held out (as whole articles) for LM validation, and again for LM test.
+LM_HELD_OUT_CHARS = 200_000
 
 
 def seed_everything(seed: int = SEED) -> None:
@@ -101,14 +103,10 @@ def write_lm_corpus(sentences: list[str], folder: Path, splits: int = 20) -> Non
         (folder / "train" / f"train_split_{index + 1}").write_text("\n".join(part) + "\n", encoding="utf-8")
 
 
-def hold_out_articles(
-    paragraphs: list[tuple[str, str]], chars: int, seed: int = SEED
-) -> tuple[list[str], list[str], list[str]]:
-    """Split ``(article id, paragraph)`` pairs into train, valid and test text by whole articles.
-
-    Valid and test get about ``chars`` characters each of articles no train line comes from, so the
-    validation loss measures in-domain text the LM has not read (news repeats itself within an article).
-    """
+def held_out_article_ids(paragraphs: list[tuple[str, str]], chars: int, seed: int = SEED) -> tuple[set[str], set[str]]:
+    """The ids of the articles held out as LM validation and test text: about ``chars`` characters each, whole
+    articles in a seeded order. The annotated corpus draws its dev and test articles from these, so that the
+    in-domain LMs never read them."""
     ids = sorted({article for article, _ in paragraphs})
     random.Random(seed).shuffle(ids)
     sizes: dict[str, int] = collections.Counter()
@@ -122,9 +120,21 @@ def hold_out_articles(
             break
         held[part].add(article)
         filled[part] += sizes[article]
-    valid = [text for article, text in paragraphs if article in held[0]]
-    test = [text for article, text in paragraphs if article in held[1]]
-    train = [text for article, text in paragraphs if article not in held[0] and article not in held[1]]
+    return held[0], held[1]
+
+
+def hold_out_articles(
+    paragraphs: list[tuple[str, str]], chars: int, seed: int = SEED
+) -> tuple[list[str], list[str], list[str]]:
+    """Split ``(article id, paragraph)`` pairs into train, valid and test text by whole articles.
+
+    Valid and test get about ``chars`` characters each of articles no train line comes from, so the
+    validation loss measures in-domain text the LM has not read (news repeats itself within an article).
+    """
+    valid_ids, test_ids = held_out_article_ids(paragraphs, chars, seed)
+    valid = [text for article, text in paragraphs if article in valid_ids]
+    test = [text for article, text in paragraphs if article in test_ids]
+    train = [text for article, text in paragraphs if article not in valid_ids and article not in test_ids]
     return train, valid, test
 
 
@@ -476,7 +486,9 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--units", required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--splits", type=int, default=40)
-    p.add_argument("--held-out-chars", type=int, default=200_000, help="about this much text each for valid/test")
+    p.add_argument(
+        "--held-out-chars", type=int, default=LM_HELD_OUT_CHARS, help="about this much text each for valid/test"
+    )
     p.set_defaults(run=news_corpus)
 
     p = sub.add_parser("extract-lms", help="save a trained tagger's character LMs as LM files")

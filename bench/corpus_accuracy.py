@@ -1,0 +1,270 @@
+"""The service scored on a split of the annotated corpus (``corpus/``), every layer, written as JSON.
+
+Every article goes through the real pipeline as the service builds it (``service.state.build_pipeline`` with the
+settings from the environment, actor types PER, ORG and LOC as in the corpus). Predicted actors are mapped to
+gold actors by their mentions: a predicted actor is the gold actor that most of its mention offsets overlap.
+
+- ``entities``: exact span and type, precision / recall / F1 per type and micro (the refined entities the
+  response returns).
+- ``actors``: pairwise mention F1 (a link is two mentions of one actor; a predicted link is right when both
+  mentions are gold mentions with the same offsets and of one gold actor), and how many gold actors with a name
+  were split over several predicted actors.
+- ``quotes``: detection (content spans overlap) and ``named_speaker``: a returned quote with a speaker actor is
+  right when it overlaps a gold quote whose speaker is a named actor and its speaker maps to that actor; recall
+  over gold quotes with a named speaker.
+- ``actor_stance``: returned non-neutral stances between two actors, mapped to gold actors, against the gold
+  labelled pairs (``corpus.pairs``): precision over returned, recall over gold non-neutral pairs.
+- ``issue_stance``: returned topic stances per (actor, topic) against the gold units of that actor and topic
+  (their most frequent position); F1 per topic, macro-F1 over topics with gold or returned stances, and the
+  opposite-pole rate: returned stances whose gold position is the other pole, over all returned.
+
+    python -m bench.corpus_accuracy --split test --out bench/results/corpus_test_before.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from itertools import combinations
+from pathlib import Path
+
+from corpus.articles import DEFAULT_SHARED, load_texts, news2019_path, topics_path
+from corpus.labels import ENTITY_TYPES, issue_topics
+from corpus.pairs import NEUTRAL, actor_pairs
+from corpus.store import CORPUS_DIR, Article, load_split, read_records, split_path
+from service.config import Settings
+from service.documents import Document, Options
+from service.results import DocumentResult
+
+ACTOR_TYPES = frozenset({"PER", "ORG", "LOC"})
+OPPOSITE = {"positive": "negative", "negative": "positive"}
+Offsets = tuple[int, int]
+
+
+def prf(correct: int, predicted: int, gold: int) -> dict:
+    precision = correct / predicted if predicted else None
+    recall = correct / gold if gold else None
+    f1 = 2 * correct / (predicted + gold) if predicted + gold else None
+    return {
+        "precision": None if precision is None else round(precision, 4),
+        "recall": None if recall is None else round(recall, 4),
+        "f1": None if f1 is None else round(f1, 4),
+        "correct": correct,
+        "predicted": predicted,
+        "gold": gold,
+    }
+
+
+def _overlap(a: Sequence[int], b: Sequence[int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def map_actors(result: DocumentResult, article: Article) -> dict[str, int]:
+    """Predicted actor id -> the gold actor most of its mentions overlap (absent when none overlaps)."""
+    mapping = {}
+    for actor in result.actors:
+        votes = Counter(
+            gold["id"]
+            for mention in actor.mentions
+            for gold in article.record["actors"]
+            if any(_overlap((mention.start, mention.end), m) for m in gold["mentions"])
+        )
+        if votes:
+            mapping[actor.id] = votes.most_common(1)[0][0]
+    return mapping
+
+
+def _plain(topic: str) -> str:
+    """The service names topics ``civil_rights``, the codebook ``CivilRights``: both become ``civilrights``."""
+    return topic.lower().replace("_", "")
+
+
+class Scores:
+    """Counts summed over articles, turned into the report at the end."""
+
+    def __init__(self, topics: Sequence[str]) -> None:
+        self.topics = topics
+        self.topic_key = {_plain(topic): topic for topic in topics}
+        self.entities: dict[str, Counter] = defaultdict(Counter)
+        self.counts = Counter()
+        self.issue: dict[str, Counter] = defaultdict(Counter)
+
+    def add(self, article: Article, result: DocumentResult) -> None:
+        mapping = map_actors(result, article)
+        self._entities(article, result)
+        self._actors(article, result)
+        self._quotes(article, result, mapping)
+        self._actor_stances(article, result, mapping)
+        self._issue_stances(article, result, mapping)
+
+    def _entities(self, article: Article, result: DocumentResult) -> None:
+        gold = {(s, e, t) for s, e, t in article.record["entities"]}
+        predicted = {(e.start, e.end, e.type) for e in result.entities}
+        for kind in ENTITY_TYPES:
+            g = {x for x in gold if x[2] == kind}
+            p = {x for x in predicted if x[2] == kind}
+            self.entities[kind].update(correct=len(g & p), predicted=len(p), gold=len(g))
+
+    def _actors(self, article: Article, result: DocumentResult) -> None:
+        gold_actor = {tuple(m): actor["id"] for actor in article.record["actors"] for m in actor["mentions"]}
+        gold_links = sum(len(a["mentions"]) * (len(a["mentions"]) - 1) // 2 for a in article.record["actors"])
+        predicted_links = right = 0
+        for actor in result.actors:
+            spans = sorted({(m.start, m.end) for m in actor.mentions})
+            for a, b in combinations(spans, 2):
+                predicted_links += 1
+                right += a in gold_actor and b in gold_actor and gold_actor[a] == gold_actor[b]
+        self.counts.update(link_right=right, link_predicted=predicted_links, link_gold=gold_links)
+        owners: dict[int, set[str]] = defaultdict(set)
+        for actor in result.actors:
+            for mention in actor.mentions:
+                if (mention.start, mention.end) in gold_actor:
+                    owners[gold_actor[(mention.start, mention.end)]].add(actor.id)
+        self.counts.update(
+            gold_actors=len(article.record["actors"]), split_actors=sum(len(o) > 1 for o in owners.values())
+        )
+
+    def _quotes(self, article: Article, result: DocumentResult, mapping: dict[str, int]) -> None:
+        gold = article.record["quotes"]
+        found = [q for q in result.quotes]
+        detected = sum(any(_overlap((q.start, q.end), g["content"]) for g in gold) for q in found)
+        recalled = sum(any(_overlap((q.start, q.end), g["content"]) for q in found) for g in gold)
+        self.counts.update(
+            quote_detected=detected, quote_predicted=len(found), quote_recalled=recalled, quote_gold=len(gold)
+        )
+        named_gold = [g for g in gold if g["speaker"] is not None]
+        named_found = [q for q in found if q.speaker is not None]
+
+        def right(q, g) -> bool:
+            return _overlap((q.start, q.end), g["content"]) > 0 and mapping.get(q.speaker) == g["speaker"]
+
+        self.counts.update(
+            speaker_right=sum(any(right(q, g) for g in named_gold) for q in named_found),
+            speaker_predicted=len(named_found),
+            speaker_recalled=sum(any(right(q, g) for q in named_found) for g in named_gold),
+            speaker_gold=len(named_gold),
+        )
+
+    def _actor_stances(self, article: Article, result: DocumentResult, mapping: dict[str, int]) -> None:
+        gold = actor_pairs(article)
+        returned: dict[tuple, str] = {}
+        for actor in result.actors:
+            for stance in actor.stances:
+                if stance.target is not None and stance.position != NEUTRAL:
+                    key = (
+                        mapping.get(actor.id, f"unmapped-{actor.id}"),
+                        mapping.get(stance.target, f"unmapped-{stance.target}"),
+                    )
+                    returned.setdefault(key, stance.position)
+        right = sum(gold.get(key) == position for key, position in returned.items())
+        gold_nonneutral = {key: label for key, label in gold.items() if label != NEUTRAL}
+        recalled = sum(returned.get(key) == label for key, label in gold_nonneutral.items())
+        self.counts.update(
+            pair_right=right, pair_predicted=len(returned), pair_recalled=recalled, pair_gold=len(gold_nonneutral),
+            pair_opposite=sum(OPPOSITE.get(position) == gold.get(key) for key, position in returned.items()),
+        )  # fmt: skip
+
+    def _issue_stances(self, article: Article, result: DocumentResult, mapping: dict[str, int]) -> None:
+        by_actor_topic: dict[tuple[int, str], Counter] = defaultdict(Counter)
+        for unit in article.record["issue_positions"]:
+            by_actor_topic[(unit["actor"], unit["topic"])][unit["position"]] += 1
+        gold = {key: votes.most_common(1)[0][0] for key, votes in by_actor_topic.items()}
+        returned: dict[tuple, str] = {}
+        for actor in result.actors:
+            for stance in actor.stances:
+                if stance.topic is not None:
+                    key = (mapping.get(actor.id, f"unmapped-{actor.id}"), self.topic_key[_plain(stance.topic)])
+                    returned.setdefault(key, stance.position)
+        for (actor, topic), position in returned.items():
+            self.issue[topic].update(predicted=1, correct=gold.get((actor, topic)) == position)
+            self.counts["issue_opposite"] += OPPOSITE.get(position) == gold.get((actor, topic))
+        for (_, topic), _position in gold.items():
+            self.issue[topic]["gold"] += 1
+
+    def report(self) -> dict:
+        c = self.counts
+        micro = Counter()
+        for counts in self.entities.values():
+            micro.update(counts)
+        per_topic = {
+            t: prf(self.issue[t]["correct"], self.issue[t]["predicted"], self.issue[t]["gold"]) for t in self.topics
+        }
+        scored = [v["f1"] or 0.0 for v in per_topic.values() if v["predicted"] or v["gold"]]
+        returned = sum(v["predicted"] for v in per_topic.values())
+        return {
+            "entities": {
+                "micro": prf(micro["correct"], micro["predicted"], micro["gold"]),
+                **{t: prf(*(self.entities[t][k] for k in ("correct", "predicted", "gold"))) for t in ENTITY_TYPES},
+            },
+            "actors": {
+                "pairwise_mention_links": prf(c["link_right"], c["link_predicted"], c["link_gold"]),
+                "gold_actors": c["gold_actors"],
+                "gold_actors_split": c["split_actors"],
+            },
+            "quotes": {
+                "detection": {
+                    **prf(c["quote_detected"], c["quote_predicted"], c["quote_gold"]),
+                    "recall": round(c["quote_recalled"] / c["quote_gold"], 4) if c["quote_gold"] else None,
+                },
+                "named_speaker": {
+                    **prf(c["speaker_right"], c["speaker_predicted"], c["speaker_gold"]),
+                    "recall": round(c["speaker_recalled"] / c["speaker_gold"], 4) if c["speaker_gold"] else None,
+                },
+            },
+            "actor_stance": {
+                **prf(c["pair_right"], c["pair_predicted"], c["pair_gold"]),
+                "recall": round(c["pair_recalled"] / c["pair_gold"], 4) if c["pair_gold"] else None,
+                "opposite": c["pair_opposite"],
+            },
+            "issue_stance": {
+                "macro_f1": round(sum(scored) / len(scored), 4) if scored else None,
+                "topics_scored": len(scored),
+                "returned": returned,
+                "opposite_pole_rate": round(c["issue_opposite"] / returned, 4) if returned else None,
+                "per_topic": per_topic,
+            },
+        }  # fmt: skip
+
+
+def evaluate(articles: Iterable[Article], topics: Sequence[str]) -> dict:
+    from service.state import build_pipeline  # loads torch: imported only when the bench really runs
+
+    articles = list(articles)
+    pipeline = build_pipeline(Settings.from_env())
+    options = Options(actor_types=ACTOR_TYPES)
+    results = pipeline.analyze([Document(a.text, options, id=a.id) for a in articles])
+    scores = Scores(topics)
+    for article, result in zip(articles, results, strict=True):
+        scores.add(article, result)
+    return {
+        "models": pipeline.model_info(),
+        "actor_types": sorted(ACTOR_TYPES),
+        "articles": len(articles),
+        **scores.report(),
+    }
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--split", default="dev", choices=("train", "dev", "test"))
+    parser.add_argument("--corpus", type=Path, default=CORPUS_DIR)
+    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    ids = [r["id"] for _, r in read_records(split_path(args.split, args.corpus))]
+    articles = load_split(args.split, load_texts(ids, news2019_path(args.shared)), args.corpus)
+    report = {
+        "corpus": args.corpus.name,
+        "split": args.split,
+        **evaluate(articles, issue_topics(topics_path(args.shared))),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(report, indent=1))
+    return report
+
+
+if __name__ == "__main__":
+    main()

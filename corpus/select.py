@@ -1,0 +1,147 @@
+"""Which news2019 articles the corpus annotates, drawn reproducibly (``python -m corpus.select``).
+
+- dev and test: articles of at least 600 characters from the two parts of news2019 that the in-domain character LMs
+  held out (``training.ner.held_out_article_ids``), so no model here has read them; the first 20 test articles in
+  draw order are annotated twice.
+- train: articles of 800–4,000 characters from the rest: for each of the 13 issue topics the articles whose text
+  names the topic most often beside a political actor word (the thin topics need chosen articles to reach 100
+  units), and a subject-spread share (sport, crime, business, foreign, domestic politics, anything), interleaved
+  so that any prefix of the list is balanced.
+- No article of ``bench/data`` is drawn, and no train article shares a paragraph of 80 characters or more with a
+  dev or test article (news repeats itself across items).
+
+The keyword patterns below only rank candidates for drawing; they are no part of any model or label.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from corpus.articles import DEFAULT_SHARED, iter_news2019, news2019_path
+from training.corpora import news_paragraphs
+from training.ner import LM_HELD_OUT_CHARS, held_out_article_ids
+
+SEED = 2126
+CORPUS_DIR = Path(__file__).resolve().parent / "v1"
+BENCH_DATA = Path(__file__).resolve().parents[1] / "bench" / "data"
+HELD_OUT_SPLIT_SIZE = 62
+DOUBLE_ANNOTATED = 20
+TRAIN_PER_TOPIC = 25
+TRAIN_PER_SUBJECT = 35
+MIN_BLIND_CHARS, MIN_TRAIN_CHARS, MAX_TRAIN_CHARS = 600, 800, 4000
+SHARED_PARAGRAPH_CHARS = 80
+
+POLITICAL = re.compile(
+    r"\b(minister|kabinet|Kamer|partij|coalitie|wethouder|gemeenteraad|premier|president|regering|VVD|CDA|D66|PVV|"
+    r"PvdA|SP|GroenLinks|ChristenUnie|FvD|Forum voor Democratie|SGP|PvdD|DENK|50PLUS|Rutte|Brussel)\b"
+)
+TOPIC_WORDS = {
+    "Defense": r"NAVO|defensie|leger|krijgsmacht|militair\w*|oorlog|wapen\w*|ontwikkelingshulp|mensenrechten",
+    "Health": r"zorg|ziekenhui\w+|eigen risico|zorgverzeker\w+|huisarts\w*|patiënt\w*|gezondheid\w*|GGD|medicijn\w*",
+    "Agriculture": r"boer\w*|landbouw\w*|stikstof\w*|veestapel|melkvee\w*|LTO|Schouten|platteland|varkens\w*",
+    "Government": r"referendum|democratie|grondwet\w*|kiesstelsel|burgemeester\w*|gekozen|bestuurlijk\w*|integriteit",
+    "Economic": r"belasting\w*|minimumloon|uitkering\w*|armoede|pensioen\w*|koopkracht|ondernemer\w*|werkloos\w*",
+    "Infrastructure": r"Schiphol|luchtvaart|snelweg\w*|spoor|ProRail|NS|openbaar vervoer|Lelystad|fileprobleem|A\d+",
+    "Immigration": r"asiel\w*|migrant\w*|vluchteling\w*|immigratie|migratie|IND|kinderpardon|statushouder\w*",
+    "Education": r"onderwijs|school|scholen|leraren|leraar|docent\w*|universiteit\w*|studenten|wetenschap",
+    "CivilRights": r"discriminatie|racisme|abortus|euthanasie|homo\w*|lhbt\w*|privacy|vrijheid van meningsuiting",
+    "Environment": r"klimaat\w*|CO2|uitstoot|duurzaam\w*|energietransitie|windmolen\w*|aardgas|Urgenda|milieu\w*",
+    "Housing": r"woning\w*|huur\w*|huizenmarkt|corporatie\w*|woningbouw|sociale huur|hypothe\w+|dakloz\w+",
+    "Order": r"politie|criminaliteit|straf\w*|gevangeni\w+|terroris\w+|ondermijning|drugs\w*|agenten|OM",
+    "EU": r"EU|Europese Unie|Brussel|brexit|Brexit|eurozone|handelsoorlog|importheffing\w*|handelsakkoord|Europees",
+}
+SUBJECT_WORDS = {
+    "sport": r"wedstrijd|doelpunt\w*|Eredivisie|trainer|coach|kampioen\w*|seizoen|Oranje|finale|WK|EK",
+    "crime": r"verdachte\w*|politie|rechtbank|aangehouden|officier van justitie|celstraf|moord|overval",
+    "business": r"bedrijf|omzet|winst|aandeelhouder\w*|beurs|miljoen euro|topman|directeur|concern",
+    "foreign": r"Trump|Poetin|China|Rusland|Iran|Verenigde Staten|Israël|Turkije|VN|Venezuela|Brexit",
+    "politics": POLITICAL.pattern,
+    "any": r"\w+",
+}
+
+
+def _count(pattern: str, text: str) -> int:
+    return len(re.findall(rf"\b(?:{pattern})\b", text))
+
+
+def bench_ids(folder: Path = BENCH_DATA) -> set[str]:
+    """The article ids of every annotated set under ``bench/data`` (kept out of the corpus)."""
+    ids = set()
+    for path in folder.glob("*.jsonl"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                record = json.loads(line)
+                ids.add(str(record["id"]) if "id" in record else record["doc"].split(":", 1)[1])
+    return ids
+
+
+def _paragraph_keys(text: str) -> set[str]:
+    return {p.strip() for p in text.split("\n") if len(p.strip()) >= SHARED_PARAGRAPH_CHARS}
+
+
+def _draw_held_out(ids: Iterable[str], texts: dict[str, str], excluded: set[str], rng: random.Random) -> list[str]:
+    pool = sorted(i for i in ids if i not in excluded and len(texts.get(i, "")) >= MIN_BLIND_CHARS)
+    rng.shuffle(pool)
+    return pool[:HELD_OUT_SPLIT_SIZE]
+
+
+def _draw_train(texts: dict[str, str], blocked: set[str], rng: random.Random) -> list[dict[str, str]]:
+    """Topic and subject buckets, each ranked (topics by keyword count, subjects at random among matches), then
+    interleaved round-robin."""
+    pool = sorted(i for i, t in texts.items() if i not in blocked and MIN_TRAIN_CHARS <= len(t) <= MAX_TRAIN_CHARS)
+    rng.shuffle(pool)
+    political = [i for i in pool if len(POLITICAL.findall(texts[i])) >= 2]
+    chosen: set[str] = set()
+    buckets: list[list[tuple[str, str]]] = []
+    for topic, words in TOPIC_WORDS.items():
+        ranked = sorted(political, key=lambda i, w=words: -_count(w, texts[i]))
+        picked = [i for i in ranked if i not in chosen and _count(words, texts[i]) >= 3][:TRAIN_PER_TOPIC]
+        chosen.update(picked)
+        buckets.append([(i, f"topic:{topic}") for i in picked])
+    for subject, words in SUBJECT_WORDS.items():
+        picked = [i for i in pool if i not in chosen and _count(words, texts[i]) >= 3][:TRAIN_PER_SUBJECT]
+        chosen.update(picked)
+        buckets.append([(i, f"subject:{subject}") for i in picked])
+    drawn = []
+    for rank in range(max(map(len, buckets))):
+        drawn.extend({"id": b[rank][0], "drawn_for": b[rank][1]} for b in buckets if rank < len(b))
+    return drawn
+
+
+def select(shared: Path) -> dict:
+    texts = {item["id"]: item["text"] for item in iter_news2019(news2019_path(shared))}
+    valid_ids, test_ids = held_out_article_ids(list(news_paragraphs(news2019_path(shared))), LM_HELD_OUT_CHARS)
+    excluded = bench_ids()
+    rng = random.Random(SEED)
+    dev = _draw_held_out(valid_ids, texts, excluded, rng)
+    test = _draw_held_out(test_ids, texts, excluded, rng)
+    held_paragraphs = set().union(*(_paragraph_keys(texts[i]) for i in dev + test))
+    blocked = excluded | valid_ids | test_ids
+    blocked |= {i for i, t in texts.items() if _paragraph_keys(t) & held_paragraphs}
+    return {
+        "seed": SEED,
+        "dev": dev,
+        "test": test,
+        "test_double": test[:DOUBLE_ANNOTATED],
+        "train": _draw_train(texts, blocked, rng),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
+    parser.add_argument("--out", type=Path, default=CORPUS_DIR / "selection.json")
+    args = parser.parse_args()
+    selection = select(args.shared)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(selection, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps({k: len(v) for k, v in selection.items() if isinstance(v, list)}))
+
+
+if __name__ == "__main__":
+    main()
