@@ -90,7 +90,8 @@ class _Converter:
 
     def actors(self, entities: list[list]) -> list[dict]:
         """Actors numbered 1.. by first mention. Single mentions are kept as given (a description may hold another
-        actor's name); repeated names skip occurrences inside a longer repeated name of any actor."""
+        actor's name); repeated names skip occurrences inside a longer repeated name of any actor or inside a longer
+        entity ("RTL" in "RTL Late Night")."""
         entity_spans = {(s, e) for s, e, kind in entities if kind != "MISC"}
         items = self.items("actors")
         mentions: dict[str, list[Span]] = {}
@@ -117,7 +118,9 @@ class _Converter:
                 self.problems.append(f"actor {name} mention: {error}")
                 continue
             for span in spans:
-                inside_longer = _overlaps(span, [other for other in long_names if other != span])
+                inside_longer = _overlaps(span, [other for other in long_names if other != span]) or any(
+                    start <= span[0] and span[1] <= end and (start, end) != span for start, end, _ in entities
+                )
                 if not inside_longer and owner.get(span) != name:
                     self._claim(span, name, owner, mentions)
             long_names.extend(spans)

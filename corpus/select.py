@@ -6,7 +6,9 @@
 - train: articles of 800–4,000 characters from the rest: for each of the 13 issue topics the articles whose text
   names the topic most often beside a political actor word (the thin topics need chosen articles to reach 100
   units), and a subject-spread share (sport, crime, business, foreign, domestic politics, anything), interleaved
-  so that any prefix of the list is balanced.
+  so that any prefix of the list is balanced; then a second round of topic articles.
+- dev_topics and test_topics: three topic articles per topic for each (see ``_draw_blind_topics``), annotated
+  blind and stored in the dev and test splits.
 - No article of ``bench/data`` is drawn, and no train article shares a paragraph of 80 characters or more with a
   dev or test article (news repeats itself across items).
 
@@ -31,7 +33,9 @@ CORPUS_DIR = Path(__file__).resolve().parent / "v1"
 BENCH_DATA = Path(__file__).resolve().parents[1] / "bench" / "data"
 HELD_OUT_SPLIT_SIZE = 62
 DOUBLE_ANNOTATED = 20
+BLIND_PER_TOPIC = 3
 TRAIN_PER_TOPIC = 25
+TRAIN_PER_TOPIC_SECOND = 15
 TRAIN_PER_SUBJECT = 35
 MIN_BLIND_CHARS, MIN_TRAIN_CHARS, MAX_TRAIN_CHARS = 600, 800, 4000
 SHARED_PARAGRAPH_CHARS = 80
@@ -90,27 +94,34 @@ def _draw_held_out(ids: Iterable[str], texts: dict[str, str], excluded: set[str]
     return pool[:HELD_OUT_SPLIT_SIZE]
 
 
+def _interleave(buckets: list[list[tuple[str, str]]]) -> list[dict[str, str]]:
+    drawn = []
+    for rank in range(max(map(len, buckets), default=0)):
+        drawn.extend({"id": b[rank][0], "drawn_for": b[rank][1]} for b in buckets if rank < len(b))
+    return drawn
+
+
 def _draw_train(texts: dict[str, str], blocked: set[str], rng: random.Random) -> list[dict[str, str]]:
     """Topic and subject buckets, each ranked (topics by keyword count, subjects at random among matches), then
-    interleaved round-robin."""
+    interleaved round-robin; then a second round of topic articles (the issue-unit yield of the first round per
+    article fell short of 3,000 units for 500 articles), appended so the first round keeps its order."""
     pool = sorted(i for i, t in texts.items() if i not in blocked and MIN_TRAIN_CHARS <= len(t) <= MAX_TRAIN_CHARS)
     rng.shuffle(pool)
     political = [i for i in pool if len(POLITICAL.findall(texts[i])) >= 2]
+    ranked = {
+        topic: sorted(political, key=lambda i, w=words: -_count(w, texts[i])) for topic, words in TOPIC_WORDS.items()
+    }
     chosen: set[str] = set()
-    buckets: list[list[tuple[str, str]]] = []
-    for topic, words in TOPIC_WORDS.items():
-        ranked = sorted(political, key=lambda i, w=words: -_count(w, texts[i]))
-        picked = [i for i in ranked if i not in chosen and _count(words, texts[i]) >= 3][:TRAIN_PER_TOPIC]
+
+    def take(candidates: list[str], words: str, hits: int, count: int, label: str) -> list[tuple[str, str]]:
+        picked = [i for i in candidates if i not in chosen and _count(words, texts[i]) >= hits][:count]
         chosen.update(picked)
-        buckets.append([(i, f"topic:{topic}") for i in picked])
-    for subject, words in SUBJECT_WORDS.items():
-        picked = [i for i in pool if i not in chosen and _count(words, texts[i]) >= 3][:TRAIN_PER_SUBJECT]
-        chosen.update(picked)
-        buckets.append([(i, f"subject:{subject}") for i in picked])
-    drawn = []
-    for rank in range(max(map(len, buckets))):
-        drawn.extend({"id": b[rank][0], "drawn_for": b[rank][1]} for b in buckets if rank < len(b))
-    return drawn
+        return [(i, label) for i in picked]
+
+    first = [take(ranked[t], w, 3, TRAIN_PER_TOPIC, f"topic:{t}") for t, w in TOPIC_WORDS.items()]
+    first += [take(pool, w, 3, TRAIN_PER_SUBJECT, f"subject:{s}") for s, w in SUBJECT_WORDS.items()]
+    second = [take(ranked[t], w, 2, TRAIN_PER_TOPIC_SECOND, f"topic:{t}") for t, w in TOPIC_WORDS.items()]
+    return _interleave(first) + _interleave(second)
 
 
 def select(shared: Path) -> dict:
@@ -123,13 +134,44 @@ def select(shared: Path) -> dict:
     held_paragraphs = set().union(*(_paragraph_keys(texts[i]) for i in dev + test))
     blocked = excluded | valid_ids | test_ids
     blocked |= {i for i, t in texts.items() if _paragraph_keys(t) & held_paragraphs}
+    train = _draw_train(texts, blocked, rng)
+    train_paragraphs = set().union(*(_paragraph_keys(texts[t["id"]]) for t in train))
+    blocked |= {t["id"] for t in train} | {i for i, t in texts.items() if _paragraph_keys(t) & train_paragraphs}
+    dev_topics, test_topics = _draw_blind_topics(texts, blocked, rng)
     return {
         "seed": SEED,
         "dev": dev,
         "test": test,
         "test_double": test[:DOUBLE_ANNOTATED],
-        "train": _draw_train(texts, blocked, rng),
+        "train": train,
+        "dev_topics": dev_topics,
+        "test_topics": test_topics,
     }
+
+
+def _draw_blind_topics(texts: dict[str, str], blocked: set[str], rng: random.Random) -> tuple[list[dict], list[dict]]:
+    """A few topic articles for dev and for test each, dealt alternately from each topic's ranking: the random
+    held-out articles hold too few issue positions to score 13 topics. They come from news2019 outside the LM
+    held-out parts (the LMs read their text, never labels), and share no paragraph with train or each other."""
+    pool = sorted(i for i, t in texts.items() if i not in blocked and MIN_TRAIN_CHARS <= len(t) <= MAX_TRAIN_CHARS)
+    rng.shuffle(pool)
+    political = [i for i in pool if len(POLITICAL.findall(texts[i])) >= 2]
+    chosen: set[str] = set()
+    taken_paragraphs: set[str] = set()
+    dealt: tuple[list[list[tuple[str, str]]], list[list[tuple[str, str]]]] = ([], [])
+    for topic, words in TOPIC_WORDS.items():
+        ranked = sorted(political, key=lambda i, w=words: -_count(w, texts[i]))
+        picked = []
+        for article in ranked:
+            if len(picked) == 2 * BLIND_PER_TOPIC or _count(words, texts[article]) < 3:
+                break
+            if article not in chosen and not _paragraph_keys(texts[article]) & taken_paragraphs:
+                picked.append(article)
+                chosen.add(article)
+                taken_paragraphs |= _paragraph_keys(texts[article])
+        for index, split in enumerate(dealt):
+            split.append([(i, f"topic:{topic}") for i in picked[index::2]])
+    return _interleave(dealt[0]), _interleave(dealt[1])
 
 
 def main() -> None:

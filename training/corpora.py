@@ -134,3 +134,27 @@ def to_flair_sentence(tokens: list[tuple[str, str]], label_type: str = "ner"):
     for first, end, kind in bio_spans([tag for _, tag in tokens]):
         sentence[first:end].add_label(label_type, kind)
     return sentence
+
+
+def entity_tagged_sentences(
+    text: str, entities: Iterable[tuple[int, int, str]]
+) -> tuple[list[list[tuple[str, str]]], int]:
+    """An annotated article as ``(token, IOB2 tag)`` sentences, split and tokenised exactly as the service does,
+    and the number of entities left out because a boundary falls inside a token or a sentence break inside them
+    (the tagger can only learn whole tokens)."""
+    sentences = split_sentences(text)
+    tags = {token.start: "O" for sentence in sentences for token in sentence.tokens}
+    starts = sorted(tags)
+    ends = {token.end: token.start for sentence in sentences for token in sentence.tokens}
+    sentence_of = {token.start: index for index, sentence in enumerate(sentences) for token in sentence.tokens}
+    dropped = 0
+    for start, end, kind in entities:
+        if start not in tags or end not in ends or sentence_of[start] != sentence_of[ends[end]]:
+            dropped += 1
+            continue
+        inside = [s for s in starts if start <= s < end]
+        tags[inside[0]] = f"B-{kind}"
+        for token_start in inside[1:]:
+            tags[token_start] = f"I-{kind}"
+    tagged = [[(token.text, tags[token.start]) for token in sentence.tokens] for sentence in sentences]
+    return tagged, dropped

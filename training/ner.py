@@ -25,11 +25,20 @@ import collections
 import logging
 import random
 import shutil
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import torch
 
-from training.corpora import news_paragraphs, normalise_word, read_conll, to_flair_sentence, unlabeled_sentences
+from training.corpora import (
+    entity_tagged_sentences,
+    news_paragraphs,
+    normalise_word,
+    read_conll,
+    to_flair_sentence,
+    unlabeled_sentences,
+)
 
 log = logging.getLogger("training.ner")
 
@@ -324,6 +333,28 @@ def conll_to_flair(path: Path):
     return [to_flair_sentence(tokens) for tokens in read_conll(path)]
 
 
+def corpus_to_flair(corpus_dir: Path, split: str):
+    """The annotated corpus's entities of one split (``corpus/README.md``) as Flair Sentences, tokenised as the
+    service tokenises, with the texts joined from ``../shared/data``."""
+    from corpus.articles import load_texts, news2019_path
+    from corpus.store import load_split, read_records, split_path
+
+    ids = [record["id"] for _, record in read_records(split_path(split, corpus_dir))]
+    sentences, dropped = [], 0
+    for article in load_split(split, load_texts(ids, news2019_path()), corpus_dir):
+        tagged, left_out = entity_tagged_sentences(article.text, article.record["entities"])
+        sentences.extend(to_flair_sentence(tokens) for tokens in tagged)
+        dropped += left_out
+    log.info(
+        "corpus %s: %d articles, %d sentences, %d entities not on token boundaries",
+        split,
+        len(ids),
+        len(sentences),
+        dropped,
+    )
+    return sentences
+
+
 def build_embeddings(work: Path, language_models: tuple[str, str] | None):
     """The stack the tagger reads: word2vec, characters and (optionally) both character LMs.
 
@@ -385,9 +416,16 @@ def train_tagger(args: argparse.Namespace) -> None:
 
     seed_everything()
     conll, work, out = Path(args.conll), Path(args.work), Path(args.out)
+    train = conll_to_flair(conll / "ned.train")
+    if args.corpus:
+        # Modern news beside the 2000 Belgian news, and selection on modern news: corpus dev, not ned.testa.
+        train += corpus_to_flair(Path(args.corpus), "train")
+        load_dev = partial(corpus_to_flair, Path(args.corpus), "dev")
+    else:
+        load_dev = partial(conll_to_flair, conll / "ned.testa")
     corpus = Corpus(
-        train=FlairDatapointDataset(conll_to_flair(conll / "ned.train")),
-        dev=FlairDatapointDataset(conll_to_flair(conll / "ned.testa")),
+        train=FlairDatapointDataset(train),
+        dev=FlairDatapointDataset(load_dev()),
         test=FlairDatapointDataset([]),
         sample_missing_splits=False,
     )
@@ -435,7 +473,7 @@ def train_tagger(args: argparse.Namespace) -> None:
     best = run_dir / "best-model.pt"
     chosen = best if best.exists() else run_dir / "final-model.pt"
     if averaging:
-        chosen = choose_on_dev(chosen, save_averaged(chosen, averaging.averaged_state(), run_dir), conll / "ned.testa")
+        chosen = choose_on_dev(chosen, save_averaged(chosen, averaging.averaged_state(), run_dir), load_dev)
     out.mkdir(parents=True, exist_ok=True)
     shutil.copy(chosen, out / "model.pt")
     log.info("wrote %s (from %s)", out / "model.pt", chosen)
@@ -452,13 +490,13 @@ def save_averaged(template: Path, state: dict, run_dir: Path) -> Path:
     return path
 
 
-def choose_on_dev(best_epoch: Path, averaged: Path, dev: Path) -> Path:
-    """Whichever of the two saved models scores the higher micro F1 on the dev file (fresh sentences)."""
+def choose_on_dev(best_epoch: Path, averaged: Path, load_dev: Callable[[], list]) -> Path:
+    """Whichever of the two saved models scores the higher micro F1 on freshly loaded dev sentences."""
     from flair.models import SequenceTagger
 
     scores = {}
     for path in (best_epoch, averaged):
-        result = SequenceTagger.load(path).evaluate(conll_to_flair(dev), gold_label_type="ner", mini_batch_size=32)
+        result = SequenceTagger.load(path).evaluate(load_dev(), gold_label_type="ner", mini_batch_size=32)
         scores[path] = result.main_score
         log.info("dev micro F1 %.4f  %s", result.main_score, path)
     return max(scores, key=scores.get)
@@ -525,6 +563,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--lm-backward", help="backward character LM (default: WORK/lm-backward/best-lm.pt)")
     p.add_argument("--swap-lms", action="store_true", help="with --resume-from: replace the tagger's LMs")
     p.add_argument("--word-vectors", help="with --resume-from: replace the tagger's word vectors by these KeyedVectors")
+    p.add_argument("--corpus", help="the annotated corpus folder (corpus/v1): add its train split, select on its dev")
     p.set_defaults(run=train_tagger)
 
     args = parser.parse_args(argv)

@@ -21,6 +21,7 @@ from corpus.spans import SpanError, resolve_all, resolve_one
 from corpus.stats import corpus_stats
 from corpus.store import Article, validate, write_records
 from tests.helpers import PROJECT_ROOT, SHARED_DATA
+from training.corpora import entity_tagged_sentences
 
 GUIDE = PROJECT_ROOT / "docs" / "annotation-guide.md"
 TOPICS = ("Immigration", "Environment", "EU")
@@ -263,3 +264,16 @@ def test_corpus_stats_counts_every_layer_and_the_agreement(tmp_path, shared):
 def test_the_stored_corpus_is_valid():
     """``make corpus-check`` on the committed corpus, against the shared data it indexes."""
     assert check(PROJECT_ROOT / "corpus" / "v1", SHARED_DATA) == []
+
+
+def test_corpus_entities_become_iob_tags_on_the_services_tokens_and_misaligned_ones_are_counted():
+    text = "Premier Mark Rutte en de VVD-leider. Trumps plan faalt."
+    sentences, dropped = entity_tagged_sentences(
+        text, [(8, 18, "PER"), (25, 35, "MISC"), (37, 43, "PER"), (38, 41, "ORG")]
+    )
+    assert sentences == [
+        [("Premier", "O"), ("Mark", "B-PER"), ("Rutte", "I-PER"), ("en", "O"), ("de", "O"), ("VVD-leider", "B-MISC"),
+         (".", "O")],
+        [("Trumps", "B-PER"), ("plan", "O"), ("faalt", "O"), (".", "O")],
+    ]  # fmt: skip
+    assert dropped == 1

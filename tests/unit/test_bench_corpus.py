@@ -1,0 +1,81 @@
+"""The corpus bench's scoring (``bench.corpus_accuracy.Scores``) on a hand-made pipeline result against a hand-made
+gold record: each layer's right, wrong and missed items land in the counts they should."""
+
+from bench.corpus_accuracy import Scores, map_actors
+from corpus.store import Article
+from service.models.ner import Entity
+from service.results import ActorResult, DocumentResult, Mention, ModelInfo, ModelsUsed, Quote, Span, Stance
+
+TEXT = "Rutte kraakt Wilders. Hij wil minder asiel, zegt Wilders. De PVV steunt hem. Rutte zwijgt."
+#       0    5      12     19 22 25                      48     55 58 62          76   81
+GOLD = {
+    "id": "x", "entities": [[0, 5, "PER"], [13, 20, "PER"], [49, 56, "PER"], [61, 64, "ORG"], [78, 83, "PER"]],
+    "actors": [
+        {"id": 1, "type": "PER", "mentions": [[0, 5], [78, 83]]},
+        {"id": 2, "type": "PER", "mentions": [[13, 20], [22, 25], [49, 56], [72, 75]]},
+        {"id": 3, "type": "ORG", "mentions": [[61, 64]]},
+    ],
+    "quotes": [{"kind": "indirect", "content": [26, 42], "cue": [44, 48], "speaker": 2, "speaker_mention": [49, 56]}],
+    "actor_stances": [{"source": 1, "target": 2, "stance": "negative", "evidence": [0, 21]},
+                      {"source": 3, "target": 2, "stance": "positive", "evidence": [58, 76]}],
+    "issue_positions": [{"actor": 2, "topic": "Immigration", "position": "negative", "evidence": [22, 57]}],
+}  # fmt: skip
+
+
+def _stance(position: str, topic: str | None = None, target: str | None = None) -> Stance:
+    return Stance(position, 0.8, {position: 0.8}, Span("", 0, 21), 1, topic=topic, target=target)
+
+
+def _actor(actor_id: str, spans: list[tuple[int, int]], stances: list[Stance]) -> ActorResult:
+    mentions = tuple(Mention(TEXT[s:e], s, e, 0, 1.0) for s, e in spans)
+    return ActorResult(actor_id, actor_id, "PER", 0.5, mentions, (), tuple(stances))
+
+
+def _result() -> DocumentResult:
+    model = ModelInfo("m", "1")
+    entities = (
+        Entity("Rutte", "PER", 0, 5, 0.9, 0),
+        Entity("Wilders", "ORG", 13, 20, 0.9, 0),
+        Entity("PVV", "ORG", 61, 64, 0.9, 2),
+    )
+    actors = (
+        # Rutte split in two actors; Wilders -> Rutte negative is wrong (gold neutral); the PVV stance is missed.
+        _actor("per:rutte", [(0, 5)], [_stance("negative", target="per:wilders")]),
+        _actor("per:rutte-2", [(78, 83)], []),
+        _actor("per:wilders", [(13, 20), (22, 25), (49, 56)], [
+            _stance("positive", topic="immigration"), _stance("negative", target="per:rutte")]),
+        _actor("org:pvv", [(61, 64)], []),
+    )  # fmt: skip
+    quotes = (Quote("minder asiel", 30, 42, "indirect", speaker="per:wilders"), Quote("x", 84, 90, "direct"))
+    return DocumentResult(None, None, None, ModelsUsed(model, model, model), entities, actors, quotes)
+
+
+def test_predicted_actors_map_to_the_gold_actor_their_mentions_overlap():
+    assert map_actors(_result(), Article(GOLD, TEXT)) == {
+        "per:rutte": 1,
+        "per:rutte-2": 1,
+        "per:wilders": 2,
+        "org:pvv": 3,
+    }
+
+
+def test_every_layer_counts_right_wrong_and_missed_items():
+    scores = Scores(("Immigration", "EU"))
+    scores.add(Article(GOLD, TEXT), _result())
+    report = scores.report()
+    assert (report["entities"]["micro"]["correct"], report["entities"]["micro"]["predicted"]) == (2, 3)
+    assert report["entities"]["ORG"]["precision"] == 0.5
+    links = report["actors"]["pairwise_mention_links"]
+    assert (links["correct"], links["predicted"], links["gold"]) == (3, 3, 7)
+    assert report["actors"]["gold_actors_split"] == 1
+    assert report["quotes"]["detection"]["precision"] == 0.5 and report["quotes"]["detection"]["recall"] == 1.0
+    assert report["quotes"]["named_speaker"]["precision"] == 1.0 and report["quotes"]["named_speaker"]["recall"] == 1.0
+    stance = report["actor_stance"]
+    assert (stance["correct"], stance["predicted"], stance["gold"], stance["recall"]) == (1, 2, 2, 0.5)
+    issue = report["issue_stance"]
+    assert (issue["returned"], issue["opposite_pole_rate"], issue["macro_f1"], issue["topics_scored"]) == (
+        1,
+        1.0,
+        0.0,
+        1,
+    )
