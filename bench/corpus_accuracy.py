@@ -16,7 +16,8 @@ gold actors by their mentions: a predicted actor is the gold actor that most of 
   labelled pairs (``corpus.pairs``): precision over returned, recall over gold non-neutral pairs.
 - ``issue_stance``: returned topic stances per (actor, topic) against the gold units of that actor and topic
   (their most frequent position); F1 per topic, macro-F1 over topics with gold or returned stances, and the
-  opposite-pole rate: returned stances whose gold position is the other pole, over all returned.
+  opposite-pole rate: returned stances whose gold position is the other pole, over all returned; and the share
+  returned for an actor and topic with no gold unit at all.
 
     python -m bench.corpus_accuracy --split test --out bench/results/corpus_test_before.json
 """
@@ -179,7 +180,8 @@ class Scores:
                     returned.setdefault(key, stance.position)
         for (actor, topic), position in returned.items():
             self.issue[topic].update(predicted=1, correct=gold.get((actor, topic)) == position)
-            self.counts["issue_opposite"] += OPPOSITE.get(position) == gold.get((actor, topic))
+            self.counts["issue_opposite"] += position in OPPOSITE and OPPOSITE[position] == gold.get((actor, topic))
+            self.counts["issue_no_position"] += (actor, topic) not in gold
         for (_, topic), _position in gold.items():
             self.issue[topic]["gold"] += 1
 
@@ -223,6 +225,7 @@ class Scores:
                 "topics_scored": len(scored),
                 "returned": returned,
                 "opposite_pole_rate": round(c["issue_opposite"] / returned, 4) if returned else None,
+                "no_position_rate": round(c["issue_no_position"] / returned, 4) if returned else None,
                 "per_topic": per_topic,
             },
         }  # fmt: skip

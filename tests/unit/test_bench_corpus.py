@@ -44,6 +44,8 @@ def _result() -> DocumentResult:
         _actor("per:rutte-2", [(78, 83)], []),
         _actor("per:wilders", [(13, 20), (22, 25), (49, 56)], [
             _stance("positive", topic="immigration"), _stance("negative", target="per:rutte")]),
+        # a neutral issue stance where the gold has none: no position, and not an opposite pole
+        _actor("per:rutte-3", [(0, 5)], [_stance("neutral", topic="eu")]),
         _actor("org:pvv", [(61, 64)], []),
     )  # fmt: skip
     quotes = (Quote("minder asiel", 30, 42, "indirect", speaker="per:wilders"), Quote("x", 84, 90, "direct"))
@@ -55,6 +57,7 @@ def test_predicted_actors_map_to_the_gold_actor_their_mentions_overlap():
         "per:rutte": 1,
         "per:rutte-2": 1,
         "per:wilders": 2,
+        "per:rutte-3": 1,
         "org:pvv": 3,
     }
 
@@ -73,9 +76,5 @@ def test_every_layer_counts_right_wrong_and_missed_items():
     stance = report["actor_stance"]
     assert (stance["correct"], stance["predicted"], stance["gold"], stance["recall"]) == (1, 2, 2, 0.5)
     issue = report["issue_stance"]
-    assert (issue["returned"], issue["opposite_pole_rate"], issue["macro_f1"], issue["topics_scored"]) == (
-        1,
-        1.0,
-        0.0,
-        1,
-    )
+    assert (issue["returned"], issue["opposite_pole_rate"], issue["no_position_rate"]) == (2, 0.5, 0.5)
+    assert (issue["macro_f1"], issue["topics_scored"]) == (0.0, 2)
