@@ -49,9 +49,18 @@ class OptionsSchema(Schema):
         load_default=True, metadata={"description": "Classify the stance of each actor (off saves time)"}
     )
 
+    check_language = StrictBoolean(
+        load_default=True,
+        metadata={
+            "description": "Refuse a text that is clearly not Dutch with a 422 naming its language (the models "
+            "are Dutch); false analyses it anyway. Quoted passages do not count: a Dutch article quoting English "
+            "stays Dutch, and a text under 40 letters is never refused."
+        },
+    )
+
     @post_load
     def _options(self, data: dict, **_: Any) -> Options:
-        return Options(frozenset(data["actor_types"]), data["min_confidence"], data["stances"])
+        return Options(frozenset(data["actor_types"]), data["min_confidence"], data["stances"], data["check_language"])
 
 
 class DocumentSchema(Schema):

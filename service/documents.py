@@ -13,6 +13,7 @@ class Options:
     actor_types: frozenset[str] = frozenset({"PER", "ORG"})
     min_confidence: float = 0.0
     stances: bool = True
+    check_language: bool = True
 
 
 @dataclass(frozen=True)

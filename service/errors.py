@@ -78,7 +78,7 @@ def handle_http_exception(error: HTTPException) -> Response:
     if error.code == 405 and error.valid_methods:
         headers["Allow"] = ", ".join(sorted(error.valid_methods))
     detail = data.get("message") or error.description
-    if error.code == 422 and errors:
+    if error.code == 422 and errors and not data.get("message"):
         detail = "The request body does not match the schema; see errors."
     return problem_response(error.code or 500, detail, errors, headers)
 

@@ -17,6 +17,7 @@ from service.actors import Actor, group_actors, salience
 from service.documents import Document
 from service.entities import refine_entities
 from service.models.actor_stance import ActorStanceModel
+from service.models.language import LanguageGuess, LanguageIdentifier
 from service.models.ner import Entity, NerModel
 from service.models.stance import StanceModel, TopicStance
 from service.models.stance_features import stance_window
@@ -59,10 +60,19 @@ class _StanceInput:
 class Pipeline:
     """Holds the loaded models (one per process) and runs them on whole batches."""
 
-    def __init__(self, ner: NerModel, stance: StanceModel, actor_stance: ActorStanceModel) -> None:
+    def __init__(
+        self, ner: NerModel, stance: StanceModel, actor_stance: ActorStanceModel, language: LanguageIdentifier
+    ) -> None:
         self.ner = ner
         self.stance_model = stance
         self.actor_stance_model = actor_stance
+        self.language = language
+
+    def not_dutch(self, documents: Sequence[Document]) -> dict[int, LanguageGuess]:
+        """The documents (by index) that ask for the language check and are clearly not Dutch: the caller
+        refuses them before any model runs."""
+        guesses = {i: self.language.identify(doc.text) for i, doc in enumerate(documents) if doc.options.check_language}
+        return {i: guess for i, guess in guesses.items() if guess.clearly_not_dutch}
 
     def models_used(self) -> ModelsUsed:
         return ModelsUsed(

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from service.config import Settings
 from service.models.actor_stance import ActorStanceModel, load_actor_stance_model
+from service.models.language import load_language_identifier
 from service.models.loading import ModelLoadError, load_model
 from service.models.ner import load_ner_model
 from service.models.stance import load_stance_model
@@ -28,7 +29,7 @@ def build_pipeline(settings: Settings) -> Pipeline:
     torch.set_num_threads(settings.torch_threads)
     ner = load_ner_model(settings.ner_model, batch_size=settings.ner_batch_size, quantize=settings.ner_quantize)
     stance = load_stance_model(settings.stance_model)
-    return Pipeline(ner, stance, load_actor_stance(settings.actor_stance_model))
+    return Pipeline(ner, stance, load_actor_stance(settings.actor_stance_model), load_language_identifier())
 
 
 def load_actor_stance(reference: str) -> ActorStanceModel:

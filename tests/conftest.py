@@ -54,19 +54,26 @@ def actor_stance_model():
 
 
 @pytest.fixture(scope="session")
-def tiny_pipeline(tiny_tagger_path, stance_model, actor_stance_model):
-    from service.models.ner import load_ner_model
-    from service.pipeline import Pipeline
+def language_identifier():
+    from service.models.language import load_language_identifier
 
-    return Pipeline(load_ner_model(str(tiny_tagger_path)), stance_model, actor_stance_model)
+    return load_language_identifier()
 
 
 @pytest.fixture(scope="session")
-def shipped_pipeline(stance_model, actor_stance_model):
+def tiny_pipeline(tiny_tagger_path, stance_model, actor_stance_model, language_identifier):
     from service.models.ner import load_ner_model
     from service.pipeline import Pipeline
 
-    return Pipeline(load_ner_model(str(SHIPPED_NER)), stance_model, actor_stance_model)
+    return Pipeline(load_ner_model(str(tiny_tagger_path)), stance_model, actor_stance_model, language_identifier)
+
+
+@pytest.fixture(scope="session")
+def shipped_pipeline(stance_model, actor_stance_model, language_identifier):
+    from service.models.ner import load_ner_model
+    from service.pipeline import Pipeline
+
+    return Pipeline(load_ner_model(str(SHIPPED_NER)), stance_model, actor_stance_model, language_identifier)
 
 
 @pytest.fixture()

@@ -51,6 +51,27 @@ def _admitted(work: Callable[[], T]) -> T:
         abort(504, message=f"Timed out: {error} (REQUEST_TIMEOUT).")
 
 
+def _refuse_non_dutch(documents: list[Document], field: str | None) -> None:
+    """422 before any model runs when a document that asks for the language check is clearly not Dutch; the
+    problem names the language and how to force the analysis. ``field`` is the batch body's list, if any."""
+    refused = ready_pipeline().not_dutch(documents)
+    if not refused:
+        return
+    messages = {
+        index: f"The text is in another language than Dutch ({guess.language}, probability {guess.confidence:.2f}); "
+        "set options.check_language to false to analyse it anyway."
+        for index, guess in refused.items()
+    }
+    if field is None:
+        abort(422, message=messages[0], errors={"json": {"text": [messages[0]]}})
+    languages = sorted({guess.language for guess in refused.values()})
+    abort(
+        422,
+        message=f"{len(refused)} of {len(documents)} documents are not in Dutch ({', '.join(languages)}); see errors.",
+        errors={"json": {field: {index: {"text": [message]} for index, message in messages.items()}}},
+    )
+
+
 def _count(documents: list[Document]) -> None:
     """Documents and characters analysed (counted once answered: a refused request analysed nothing)."""
     metrics.DOCUMENTS.inc(len(documents))
@@ -62,8 +83,12 @@ def _count(documents: list[Document]) -> None:
 @blp.response(200, AnalysisSchema)
 @_documented_errors
 def analyze(document: Document) -> DocumentResult:
-    """Analyse one article: entities, actors (all their mentions grouped), quotes and each actor's stances."""
+    """Analyse one article: entities, actors (all their mentions grouped), quotes and each actor's stances.
+
+    A text that is clearly not Dutch is refused with 422 naming its language, unless ``options.check_language``
+    is false."""
     pipeline = ready_pipeline()
+    _refuse_non_dutch([document], field=None)
     result = _admitted(lambda: pipeline.analyze([document])[0])
     _count([document])
     return result
@@ -77,6 +102,7 @@ def analyze_batch(payload: dict) -> dict:
     """Analyse up to MAX_BATCH_DOCS articles in one model pass; results in input order."""
     pipeline = ready_pipeline()
     documents: list[Document] = payload["documents"]
+    _refuse_non_dutch(documents, field="documents")
     results = _admitted(lambda: pipeline.analyze(documents))
     _count(documents)
     return {"results": results}
