@@ -60,11 +60,12 @@ TOPIC_WORDS = {
     "Order": r"politie|criminaliteit|straf\w*|gevangeni\w+|terroris\w+|ondermijning|drugs\w*|agenten|OM",
     "EU": r"EU|Europese Unie|Brussel|brexit|Brexit|eurozone|handelsoorlog|importheffing\w*|handelsakkoord|Europees",
 }
-# Rounds for topics still thin after the two above: (word pattern, minimum hits, articles) per topic. After two
+# Rounds for topics still thin after the two above: (word pattern, minimum hits, articles, whether a political
+# word is required) per topic. After two
 # rounds Government had a third of the units of the others (20 in the first 239 articles): its first list found
 # articles about mayors and elections, where actors rarely take a side on how the state is run; these words name
 # the reforms and institutions its poles are about. After that round Government (78) and Housing (83) were still
-# under 100 units and all train 33 units short of 3,000, hence the last round.
+# under 100 units and all train 33 units short of 3,000, hence the last two rounds.
 _GOVERNMENT_WORDS = (
     r"referendum|correctief|kiesstelsel|kiesrecht|gekozen burgemeester|staatscommissie|Grondwet|"
     r"grondwetswijziging|democratie|democratisch|bestuurlijke vernieuwing|herindeling|Eerste Kamer|"
@@ -74,9 +75,19 @@ _HOUSING_WORDS = (
     r"huurders|huurder|huurprijs\w*|huurverhoging\w*|woningcorporatie\w*|sociale huur\w*|woningtekort|"
     r"woningnood|starters|koopwoning\w*|middenhuur|Woonbond|Aedes|Ollongren|verhuurder\w*"
 )
+# The first Housing list ranked articles naming minister Ollongren and "starters" first: her other portfolio
+# (elections, the burqa ban) filled that round with no Housing unit, so the last round names housing only.
+_HOUSING_ONLY_WORDS = (
+    r"huurders|huurder|huurprijs\w*|huurverhoging\w*|huurwoning\w*|woningcorporatie\w*|corporaties|"
+    r"sociale huur\w*|woningtekort|woningnood|middenhuur|Woonbond|Aedes|verhuurder\w*|woningbouw|"
+    r"nieuwbouwwoning\w*|woningmarkt|betaalbare woning\w*"
+)
 EXTRA_ROUNDS = (
-    {"Government": (_GOVERNMENT_WORDS, 3, 40)},
-    {"Government": (_GOVERNMENT_WORDS, 2, 20), "Housing": (_HOUSING_WORDS, 2, 15)},
+    {"Government": (_GOVERNMENT_WORDS, 3, 40, True)},
+    {"Government": (_GOVERNMENT_WORDS, 2, 20, True), "Housing": (_HOUSING_WORDS, 2, 15, True)},
+    # Housing news quotes tenants' unions, housing associations and landlords more than politicians, so this
+    # round does not ask for a political word (no remaining article with three housing words had two).
+    {"Housing": (_HOUSING_ONLY_WORDS, 3, 15, False)},
 )
 SUBJECT_WORDS = {
     "sport": r"wedstrijd|doelpunt\w*|Eredivisie|trainer|coach|kampioen\w*|seizoen|Oranje|finale|WK|EK",
@@ -154,8 +165,9 @@ def _draw_extra_rounds(texts: dict[str, str], blocked: set[str], rng: random.Ran
     drawn: list[dict[str, str]] = []
     for extra_round in EXTRA_ROUNDS:
         buckets = []
-        for topic, (words, hits, count) in extra_round.items():
-            ranked = sorted(political, key=lambda i, w=words: -_count(w, texts[i]))
+        for topic, (words, hits, count, political_only) in extra_round.items():
+            candidates = political if political_only else pool
+            ranked = sorted(candidates, key=lambda i, w=words: -_count(w, texts[i]))
             picked = [i for i in ranked if i not in chosen and _count(words, texts[i]) >= hits][:count]
             chosen.update(picked)
             buckets.append([(i, f"topic:{topic}") for i in picked])
