@@ -129,7 +129,7 @@ class Scores:
 
     def _quotes(self, article: Article, result: DocumentResult, mapping: dict[str, int]) -> None:
         gold = article.record["quotes"]
-        found = [q for q in result.quotes]
+        found = result.quotes
         detected = sum(any(_overlap((q.start, q.end), g["content"]) for g in gold) for q in found)
         recalled = sum(any(_overlap((q.start, q.end), g["content"]) for q in found) for g in gold)
         self.counts.update(

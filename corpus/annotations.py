@@ -95,6 +95,7 @@ class _Converter:
         entity_spans = {(s, e) for s, e, kind in entities if kind != "MISC"}
         items = self.items("actors")
         mentions: dict[str, list[Span]] = {}
+        kinds: dict[str, str] = {}
         owner: dict[Span, str] = {}
         repeated: list[tuple[int, str, Mapping[str, Any]]] = []
         for number, item in enumerate(items, 1):
@@ -105,6 +106,7 @@ class _Converter:
             if item.get("type") not in ACTOR_TYPES:
                 self.problems.append(f"actor {name}: type {item.get('type')!r} is not one of {ACTOR_TYPES}")
             mentions[name] = []
+            kinds[name] = str(item.get("type"))
             for spec in item.get("mentions") or []:
                 if isinstance(spec, Mapping) and _is_repeated(spec):
                     repeated.append((number, name, spec))
@@ -125,15 +127,11 @@ class _Converter:
                     self._claim(span, name, owner, mentions)
             long_names.extend(spans)
         records = []
-        for item in items:
-            name = item.get("actor")
-            if not isinstance(name, str) or name not in mentions or name in self.actor_ids:
-                continue
-            spans = sorted(set(mentions[name]))
+        for name, found in mentions.items():
+            spans = sorted(set(found))
             if not entity_spans.intersection(spans):
                 self.problems.append(f"actor {name}: no mention is a PER/ORG/LOC entity span; actors are named")
-            self.actor_ids[name] = 0
-            records.append((spans[0] if spans else (len(self.text), 0), name, str(item.get("type")), spans))
+            records.append((spans[0] if spans else (len(self.text), 0), name, kinds[name], spans))
         records.sort()
         mentioned = set(owner)
         for start, end in sorted(entity_spans - mentioned):
