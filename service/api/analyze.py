@@ -17,6 +17,7 @@ from service.admission import DeadlineExceeded, Overloaded
 from service.api import ready_pipeline
 from service.api.body import JsonBodyParser
 from service.documents import Document
+from service.pipeline import Pipeline
 from service.results import DocumentResult, TargetedStanceResult
 
 T = TypeVar("T")
@@ -51,10 +52,10 @@ def _admitted(work: Callable[[], T]) -> T:
         abort(504, message=f"Timed out: {error} (REQUEST_TIMEOUT).")
 
 
-def _refuse_non_dutch(documents: list[Document], field: str | None) -> None:
+def _refuse_non_dutch(pipeline: Pipeline, documents: list[Document], field: str | None) -> None:
     """422 before any model runs when a document that asks for the language check is clearly not Dutch; the
     problem names the language and how to force the analysis. ``field`` is the batch body's list, if any."""
-    refused = ready_pipeline().not_dutch(documents)
+    refused = pipeline.not_dutch(documents)
     if not refused:
         return
     messages = {
@@ -88,7 +89,7 @@ def analyze(document: Document) -> DocumentResult:
     A text that is clearly not Dutch is refused with 422 naming its language, unless ``options.check_language``
     is false."""
     pipeline = ready_pipeline()
-    _refuse_non_dutch([document], field=None)
+    _refuse_non_dutch(pipeline, [document], field=None)
     result = _admitted(lambda: pipeline.analyze([document])[0])
     _count([document])
     return result
@@ -102,7 +103,7 @@ def analyze_batch(payload: dict) -> dict:
     """Analyse up to MAX_BATCH_DOCS articles in one model pass; results in input order."""
     pipeline = ready_pipeline()
     documents: list[Document] = payload["documents"]
-    _refuse_non_dutch(documents, field="documents")
+    _refuse_non_dutch(pipeline, documents, field="documents")
     results = _admitted(lambda: pipeline.analyze(documents))
     _count(documents)
     return {"results": results}
