@@ -42,6 +42,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 
+from service import lexicon
 from service.countries import PLACE_NAMES
 from service.models.ner import Entity
 from service.text import Sentence, Token, tokenize
@@ -220,42 +221,9 @@ def _token_start(token: Token) -> int:
 
 
 # Political organisations the tagger, trained on Belgian newspaper text of 2000, misses or mistypes in Dutch
-# news of today ("GroenLinks" untagged, "50Plus" cut to "Plus", "Hamas" as LOC, "PKK" as MISC): the Dutch
-# parties in parliament since 2017 and armed movements that news names as actors. Written for this project.
-KNOWN_ORGANISATIONS: tuple[str, ...] = (
-    "VVD",
-    "CDA",
-    "D66",
-    "GroenLinks",
-    "PvdA",
-    "Partij van de Arbeid",
-    "PVV",
-    "Partij voor de Vrijheid",
-    "SP",
-    "Socialistische Partij",
-    "ChristenUnie",
-    "SGP",
-    "Partij voor de Dieren",
-    "PvdD",
-    "50Plus",
-    "50PLUS",
-    "DENK",
-    "FvD",
-    "Forum voor Democratie",
-    "JA21",
-    "Volt",
-    "BIJ1",
-    "BBB",
-    "BoerBurgerBeweging",
-    "Hamas",
-    "Hezbollah",
-    "Taliban",
-    "PKK",
-    "Al-Qaida",
-    "al-Qaida",
-    "Boko Haram",
-    "Al-Shabaab",
-)
+# news of today ("GroenLinks" untagged, "50Plus" cut to "Plus", "Hamas" as LOC): the Dutch parties in parliament
+# since 2017 and armed movements that news names as actors (service/lexicon/nl/known_organisations.txt).
+KNOWN_ORGANISATIONS = lexicon.words("known_organisations")
 # The confidence given to a name the tagger missed and the list supplies (a fixed rank, not a probability).
 KNOWN_CONFIDENCE = 0.9
 # Tokenised once, not per document.
@@ -308,4 +276,5 @@ RULES: dict[str, Rule] = {
     "known_organisations": known_organisations,
     "known_places": known_places,
 }
-DEFAULT_RULES: tuple[str, ...] = ("split_glued", "retype", "add_missed", "known_organisations", "known_places")
+# Every rule runs by default, in the order of ``RULES`` (how that was decided: the module docstring).
+DEFAULT_RULES: tuple[str, ...] = tuple(RULES)

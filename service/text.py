@@ -10,64 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Words after which a full stop does not end a sentence.
-_ABBREVIATIONS = frozenset(
-    [
-        "dhr",
-        "mevr",
-        "mw",
-        "mr",
-        "dr",
-        "drs",
-        "ir",
-        "ing",
-        "prof",
-        "ds",
-        "st",
-        "nr",
-        "blz",
-        "bijv",
-        "bv",
-        "enz",
-        "etc",
-        "ca",
-        "vs",
-        "jl",
-        "jr",
-        "sr",
-        "mln",
-        "mld",
-        "mrd",
-        "min",
-        "max",
-        "resp",
-        "incl",
-        "excl",
-        "zgn",
-        "evt",
-        "aug",
-        "sept",
-        "okt",
-        "nov",
-        "dec",
-        "jan",
-        "feb",
-        "febr",
-        "mrt",
-        "apr",
-        "jun",
-        "jul",
-        "tel",
-        "vgl",
-        "o.a",
-        "d.w.z",
-        "i.p.v",
-        "m.b.t",
-        "t.o.v",
-        "a.s",
-        "z.g.a.n",
-    ]
-)
+from service import lexicon
+
+# Words after which a full stop does not end a sentence ("dhr.", "o.a.").
+_ABBREVIATIONS = lexicon.words("abbreviations")
 _ABBREVIATION_WORDS = "|".join(sorted((a for a in _ABBREVIATIONS if "." not in a), key=len, reverse=True))
 
 # Words keep inner hyphens and apostrophes ("PVV-stemmers", "z'n"), numbers keep their separators
@@ -96,7 +42,7 @@ _NON_SPACE = re.compile(r"\S")
 # on its own line is not glued to the sentence under it.
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]»]*|(?<=[\w\"'”’)\]»])[ \t]*\r?\n")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\r\n\s*\r\n")
-_OPENING_QUOTES = ('"', "'", "„", "“", "‘", "«", ",,")
+_OPENING_QUOTE = re.compile(r",,|[\"'„“‘«]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +98,7 @@ def _opens_sentence(text: str, position: int) -> bool:
     if following is None:
         return False
     first = following.group()
-    return first.isupper() or first.isdigit() or text.startswith(_OPENING_QUOTES, following.start())
+    return first.isupper() or first.isdigit() or _OPENING_QUOTE.match(text, following.start()) is not None
 
 
 def _word_before(text: str, position: int) -> str:
