@@ -31,8 +31,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from service import lexicon
 from service.results import Quote, Span
-from service.text import Sentence, Token, word_set
+from service.text import Sentence, Token
 
 _MARK = re.compile(r",,|''|[„“”\"‘’'«»]|\n\s*")
 _ALWAYS_OPENS = {",,": "double", "„": "double", "«": "guillemet"}
@@ -49,85 +50,44 @@ _CLOSE_CONTEXT = set(".,;:!?)]}…—–-/") | _QUOTE_CHARS
 _CONTRACTION = re.compile(r"(?:[stnkmr]\b|\d\d\b)", re.IGNORECASE)
 _SENTENCE_FINAL = set(".!?…:")
 
-# Cue words. Speech verbs report in every pattern ("X zei dat …", "…, zei X", "Dat zei X", "X zei: …");
-# opinion verbs only with "dat" or trailing a clause, since "vindt plaats" or "denkt na" report nothing;
-# particle verbs only count with their particle ("liet X weten", "legde uit").
-_NEGATIONS = word_set("niet geen nooit")
-_RECOGNITION_VERBS = word_set("erkent erkende erkenden erkennen")
-_SPEECH_VERBS = word_set(
-    """
-    zegt zei zeiden zeggen gezegd vertelt vertelde vertelden vertellen verteld stelt stelde stelden stellen
-    gesteld benadrukt benadrukte benadrukten benadrukken benadrukkend meldt meldde meldden melden gemeld
-    schrijft schreef schreven schrijven geschreven twittert twitterde twitterden getwitterd tweet tweette
-    tweetten getweet postte postten reageert reageerde reageerden reageren gereageerd verklaart verklaarde
-    verklaarden verklaren verklaard waarschuwt waarschuwde waarschuwden waarschuwen gewaarschuwd antwoordt
-    antwoordde antwoordden antwoorden geantwoord beweert beweerde beweerden beweren beweerd erkent erkende
-    erkenden erkennen erkend ontkent ontkende ontkenden ontkennen ontkend bevestigt bevestigde bevestigden
-    bevestigen bevestigd vraagt vroeg vroegen concludeert concludeerde concludeerden concluderen betoogt
-    betoogde onderstreept onderstreepte oordeelt oordeelde klaagt klaagde verzekert verzekerde belooft beloofde
-    herhaalt herhaalde verzucht verzuchtte lacht lachte grapt grapte bezweert bezwoer zucht zuchtte roept riep
-    riepen toegegeven toegeeft constateert constateerde constateren vervolgt vervolgde aldus
-    """
-)
-_OPINION_VERBS = word_set(
-    """
-    vindt vond vonden vinden denkt dacht dachten denken gelooft geloofde geloven hoopt hoopte hopen vreest
-    vreesde vrezen verwacht verwachtte verwachten meent meende menen bedoelt bedoelde
-    """
-)
-_PARTICLE_VERBS = {
-    **dict.fromkeys(("laat", "liet", "lieten", "laten"), ("weten",)),
-    **dict.fromkeys(("legt", "legde", "legden"), ("uit",)),
-    **dict.fromkeys(("voegt", "voegde"), ("toe",)),
-    **dict.fromkeys(("geeft", "gaf", "gaven"), ("aan", "toe")),
-    **dict.fromkeys(("merkt", "merkte"), ("op",)),
-    **dict.fromkeys(("maakt", "maakte", "maakten", "maken"), ("bekend",)),
-    **dict.fromkeys(("kondigt", "kondigde"), ("aan",)),
-    **dict.fromkeys(("deelt", "deelde"), ("mee",)),
-    **dict.fromkeys(("vult", "vulde"), ("aan",)),
-    **dict.fromkeys(("sluit", "sloot", "sluiten"), ("uit",)),
-}
-_AUXILIARIES = word_set("heeft hebben had hadden is zijn was waren wordt werd")
+# Cue words (service/lexicon/nl/): speech verbs report in every pattern ("X zei dat …", "…, zei X", "Dat zei X",
+# "X zei: …"); opinion verbs only with "dat" or trailing a clause, since "vindt plaats" or "denkt na" report
+# nothing; particle verbs only count with their particle ("liet X weten", "legde uit").
+_NEGATIONS = lexicon.words("negations")
+_RECOGNITION_VERBS = lexicon.tagged("speech_verbs", "recognise")
+_SPEECH_VERBS = lexicon.words("speech_verbs")
+_OPINION_VERBS = lexicon.words("opinion_verbs")
+_PARTICLE_VERBS = lexicon.entries("particle_speech_verbs")
+_AUXILIARIES = lexicon.words("auxiliary_verbs")
 # First and second person ("ik", "wij", "volgens mij") name a speaker only inside a quote, never an actor.
-_PRONOUNS = word_set("hij zij ze men hem haar hen")
-_PERSON_PRONOUNS = word_set("hij zij ze hem haar")
-_DETERMINERS = word_set("de het een die deze dit diens zijn haar hun")
-_NAME_PARTICLES = word_set("van de der den ter ten te von la le el al bin t")
-_ADVERBS_AFTER_CUE = word_set("ook nog al eerder daarbij dan nu eens wel")
-_NAMING_VERBS = word_set("noemt noemde noemden noemen spreekt sprak")
-_CONJUNCTIONS = word_set("en maar want of")
+_PRONOUNS = lexicon.tagged("pronouns", "subject") | lexicon.tagged("pronouns", "object")
+_PERSON_PRONOUNS = _PRONOUNS & (lexicon.tagged("pronouns", "masculine") | lexicon.tagged("pronouns", "feminine"))
+_DETERMINERS = lexicon.words("determiners")
+_NAME_PARTICLES = lexicon.words("name_particles")
+_ADVERBS_AFTER_CUE = lexicon.words("adverbs_after_speech_verb")
+_NAMING_VERBS = lexicon.words("naming_verbs")
+_CONJUNCTIONS = lexicon.words("coordinating_conjunctions")
 _CLAUSE_BREAKS = set(",;:") | _QUOTE_CHARS
 _OPENING_CONTEXT = set(".!?…:")
-_STOP = word_set(
-    """
-    van in op met tegen bij aan voor na over uit om door naar tot tijdens volgens namens onder achter sinds
-    zonder via per dat die dit wat wie waar en of maar want omdat als toen dan is was zijn waren wordt werd
-    heeft had hebben hadden kan kon kunnen zal zou zullen moet moest moeten wil wilde willen gaat ging niet geen
-    ook nog al wel nu daarna eerder later vandaag gisteren morgen vanochtend vanmiddag vanavond vannacht
-    gisteravond gistermiddag gisterochtend zelf er daar hier weten toe mee bekend daarover erover desgevraagd
-    daarnaast daarom toch verder bovendien echter intussen inmiddels tegelijk zo dus ondertussen vervolgens
-    hierover daarbij tevens overigens eens vooral wederom opnieuw graag snel direct meteen vaak altijd nooit
-    steeds hierop daarop enkele alle veel zelfs alleen slechts te het ze
-    """
+# One word a sentence that introduces a quote may open with before the speaker ("Ook Moorlag is verbijsterd.").
+_OPENING_ADVERBS = lexicon.words("sentence_opening_adverbs")
+# Words that end or break a speaker's noun phrase: function words, and the adverbs that stand around a cue.
+_STOP = (
+    lexicon.words("speaker_stop_words")
+    | _AUXILIARIES
+    | _CONJUNCTIONS
+    | _NEGATIONS
+    | _ADVERBS_AFTER_CUE
+    | _OPENING_ADVERBS
 )
 _TIME_WORD = re.compile(r"(?:maan|dins|woens|donder|vrij|zater|zon)dag(?:ochtend|middag|avond|nacht)?$")
-_NOT_A_SOURCE = word_set(
-    """
-    plan planning regels regel wet onderzoek onderzoeken cijfers peiling peilingen berekeningen berekening
-    schattingen schatting gegevens rapport afspraak afspraken schema traditie verwachting verwachtingen prognose
-    prognoses statistieken data ranglijst documenten uitspraak normen voorschriften model modellen boekje
-    methode definitie overzicht tabel lijst kaart metingen meting analyse analyses vraag vragen exitpoll
-    exitpolls
-    """
-)
+_NOT_A_SOURCE = lexicon.words("non_source_nouns")
 _MIN_WORDS_UNATTRIBUTED = 5
 _HEADLINE_WORDS = 8
 _WORD = re.compile(r"\w+")
 _CONTINUATION_PARAGRAPHS = 2  # a headline line may stand between the parts
 _PRONOUN_FALLBACK_SENTENCES = 3
 _CONTINUATION_SENTENCES = 2
-# One word a sentence that introduces a quote may open with before the speaker ("Ook Moorlag is verbijsterd.").
-_OPENING_ADVERBS = word_set("ook maar en toen daarop daarna later intussen tegelijk vervolgens zelfs wel")
 _NOUN_PHRASE_TOKENS = 8
 _DAT_SEARCH_TOKENS = 8
 # How far back a clause start is sought: keeps a 200,000-character sentence full of cue words linear.
