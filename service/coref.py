@@ -56,187 +56,35 @@ from dataclasses import dataclass, field
 from itertools import islice, pairwise
 from typing import Protocol
 
+from service import lexicon
 from service.results import Mention, MentionKind
-from service.text import Sentence, Token, word_set
+from service.text import Sentence, Token
 
 # Person roles a definite description can be headed by (also as the end of a compound: "regeringsleider").
-ROLES = frozenset(
-    [
-        "president",
-        "premier",
-        "minister",
-        "staatssecretaris",
-        "leider",
-        "voorzitter",
-        "woordvoerder",
-        "woordvoerster",
-        "kanselier",
-        "burgemeester",
-        "wethouder",
-        "gouverneur",
-        "senator",
-        "kamerlid",
-        "fractievoorzitter",
-        "lijsttrekker",
-        "ambassadeur",
-        "koning",
-        "koningin",
-        "prins",
-        "prinses",
-        "paus",
-        "dictator",
-        "generaal",
-        "commandant",
-        "directeur",
-        "topman",
-        "topvrouw",
-        "baas",
-        "oprichter",
-        "trainer",
-        "coach",
-        "aanvoerder",
-        "advocaat",
-        "rechter",
-        "aanklager",
-        "verdachte",
-        "secretaris-generaal",
-        "commissaris",
-    ]
-)
+ROLES = lexicon.words("roles")
 # "fractievoorzitter" is its own role before it is a "voorzitter": the longest matching role wins.
 _ROLES_LONGEST_FIRST = tuple(sorted(ROLES, key=lambda role: (-len(role), role)))
 # Roles and titles that tell an actor's gender (what "zij"/"ze" and "haar" versus "hij" may refer to).
-_FEMININE_WORDS = frozenset(["mevrouw", "mevr", "mw", "woordvoerster", "koningin", "prinses", "topvrouw"])
-_MASCULINE_WORDS = frozenset(["meneer", "dhr", "heer", "koning", "prins", "paus"])
+_FEMININE_WORDS = lexicon.tagged("roles", "feminine") | lexicon.tagged("person_titles", "feminine")
+_MASCULINE_WORDS = lexicon.tagged("roles", "masculine") | lexicon.tagged("person_titles", "masculine")
 
-_MASCULINE = frozenset(["hij", "hem", "zijn", "z'n", "z’n", "diens"])
-_FEMININE = frozenset(["zij", "ze", "haar"])
-_MAYBE_PLURAL = frozenset(["zij", "ze"])
-_POSSESSIVES = frozenset(["zijn", "z'n", "z’n", "diens", "haar"])
+_MASCULINE = lexicon.tagged("pronouns", "masculine")
+_FEMININE = lexicon.tagged("pronouns", "feminine")
+_MAYBE_PLURAL = _FEMININE & lexicon.tagged("pronouns", "plural")
+_POSSESSIVES = (_MASCULINE | _FEMININE) & lexicon.tagged("pronouns", "possessive")
 _PRONOUNS = _MASCULINE | _FEMININE
 
 # Words around "zijn" that make it the verb.
-_BEFORE_VERB_ZIJN = frozenset(
-    [
-        "hem",
-        "hen",
-        "mij",
-        "ons",
-        "jou",
-        "niet",
-        "nog",
-        "wel",
-        "te",
-        "zal",
-        "zullen",
-        "kan",
-        "kunnen",
-        "moet",
-        "moeten",
-        "wil",
-        "willen",
-        "zou",
-        "zouden",
-        "mag",
-        "mogen",
-        "blijken",
-        "lijken",
-        "ik",
-        "je",
-        "jij",
-        "u",
-        "we",
-        "wij",
-        "jullie",
-        "ze",
-        "zij",
-        "er",
-        "dit",
-        "dat",
-        "die",
-        "deze",
-        "het",
-        "allen",
-        "beiden",
-    ]
-)
-_AFTER_VERB_ZIJN = frozenset(
-    [
-        "de",
-        "het",
-        "een",
-        "er",
-        "ze",
-        "zij",
-        "we",
-        "wij",
-        "jullie",
-        "ik",
-        "je",
-        "u",
-        "hij",
-        "die",
-        "dat",
-        "dit",
-        "deze",
-        "niet",
-        "nog",
-        "wel",
-        "al",
-        "ook",
-        "geen",
-        "nu",
-        "dan",
-        "daar",
-        "hier",
-        "echter",
-        "allemaal",
-        "beiden",
-        "erg",
-        "zeer",
-        "heel",
-        "zo",
-        "te",
-        "dus",
-        "in",
-        "op",
-        "aan",
-        "van",
-        "voor",
-        "met",
-        "bij",
-        "over",
-        "naar",
-        "door",
-        "uit",
-        "tegen",
-        "onder",
-        "tot",
-        "om",
-        "geweest",
-    ]
-)
+_BEFORE_VERB_ZIJN = lexicon.tagged("verb_zijn_context", "before")
+_AFTER_VERB_ZIJN = lexicon.tagged("verb_zijn_context", "after")
 # Singular finite verbs right after "ze" ("Ze laat weten", "ze prees"): the common irregular ones, and present
 # or weak past forms by their ending ("bedankt", "noemde", "maakte"); the plural ends in -en ("ze zeiden").
-_SINGULAR_VERBS = word_set(
-    """
-    is was heeft had wil kan kon zal zou moet mag mocht gaat ging komt kwam zegt zei laat liet vindt
-    vond krijgt kreeg doet deed staat stond ziet zag prees wordt werd blijft bleef neemt nam geeft gaf
-    schreef sprak riep vroeg bracht dacht hoopt
-    """
-)
+_SINGULAR_VERBS = lexicon.words("singular_verbs") | lexicon.tagged("auxiliary_verbs", "singular")
 _SINGULAR_VERB_ENDING = re.compile(r"[a-zà-ÿ]{2,}(?:t|de|te)")
-_NOT_VERBS = word_set(
-    """
-    niet dat wat met het uit tot want ook net echt juist toch weer heel best alleen eerst altijd
-    inmiddels vaak samen nooit zelfs graag beide ruim bijna eerder later mede
-    omdat doordat zodat voordat nadat totdat opdat toen
-    """
-)
-_DETERMINERS = frozenset(["de", "het"])
-_CONJUNCTIONS = frozenset(["en", "maar", "want", "of", "dus"])
-# Words ending in -en next to "zij"/"ze" that are not plural verbs.
-_NOT_PLURAL_VERBS = frozenset(["een", "tegen", "even", "alleen", "binnen", "buiten", "boven", "beneden", "geen"])
+# Words ending like a verb ("niet", "echt"; "tegen", "alleen") that are not.
+_NOT_VERBS = lexicon.words("not_verbs")
+_DEFINITE_ARTICLES = lexicon.tagged("determiners", "definite")
+_CONJUNCTIONS = lexicon.words("coordinating_conjunctions")
 # Quote marks: these open, these close, and these open when outside a quote and close inside one.
 _QUOTE_MARK = re.compile(r"„|,,|''|“|”|\"|\n")
 _OPENING_MARKS = frozenset(["„", ",,"])
@@ -247,12 +95,11 @@ _PARTY_MEMBER = re.compile(r"([A-Z][\w]*)['’]er")
 _PARTY_MEMBER_ROLE = "partijlid"
 # A party after a name, "Kamerlid Jansen (PVV)": one capitalised word in brackets.
 _PARTY_IN_BRACKETS = re.compile(r"[A-Z][\w-]{1,11}")
-# Nouns that stand for an organisation or a place already named ("de organisatie", "het land"), with the
-# actor type they refer to. Only "partij" also heads compounds ("de oppositiepartij"): "het moederbedrijf"
-# and "het buurland" are other actors than the one just named.
-_GROUP_NOUNS = {"organisatie": "ORG", "bedrijf": "ORG", "partij": "ORG", "onderneming": "ORG", "concern": "ORG"}
-_GROUP_NOUNS |= {"land": "LOC", "stad": "LOC"}
-_GROUP_COMPOUND_HEADS = ("partij",)
+# Nouns that stand for an organisation or a place already named ("de organisatie", "het land"), by the actor type
+# they refer to; only those tagged "compound" also head compounds ("de oppositiepartij").
+_GROUP_NOUNS = {noun: "ORG" for noun in lexicon.tagged("group_nouns", "ORG")}
+_GROUP_NOUNS |= {noun: "LOC" for noun in lexicon.tagged("group_nouns", "LOC")}
+_GROUP_COMPOUND_HEADS = tuple(sorted(lexicon.tagged("group_nouns", "compound")))
 _MAX_MODIFIERS = 3
 # More actors than this in a pronoun's window (or holding one role) is no single reading; it also bounds
 # the work per reference on texts with thousands of names.
@@ -443,7 +290,7 @@ def _description_after(tokens: tuple[Token, ...], last: int) -> _Description | N
             return _Description(f"{following[1]}-jarige", frozenset([f"{following[1]}-jarige"]))
         if _PARTY_IN_BRACKETS.fullmatch(following[1]):
             return _Description(_PARTY_MEMBER_ROLE, frozenset([following[1].lower()]))
-    if len(following) < 3 or following[0] != "," or following[1].lower() not in _DETERMINERS:
+    if len(following) < 3 or following[0] != "," or following[1].lower() not in _DEFINITE_ARTICLES:
         return None
     for head in range(last + 3, min(len(tokens), last + 4 + _MAX_MODIFIERS)):
         if _role_of(tokens[head].text) is not None:
@@ -512,7 +359,7 @@ class _Resolver:
             end = self.name_ends_at[token.start]
             return None, next((i for i in range(position, len(tokens)) if tokens[i].start >= end), len(tokens))
         word = token.text.lower()
-        if word in _DETERMINERS:
+        if word in _DEFINITE_ARTICLES:
             return self._description(sentence_index, position, previous)
         if word not in _PRONOUNS or _inside(self.quoted, token.start):
             return None, position + 1
@@ -712,7 +559,7 @@ def _union(index: dict[str, set[int]], keys: Iterable[str]) -> set[int]:
 def _next_to_plural_verb(tokens: tuple[Token, ...], position: int) -> bool:
     """Whether "zij"/"ze" stands next to a plural verb ("Zij willen", "stappen ze"): then it means "they"."""
     neighbours = [tokens[i].text.lower() for i in (position - 1, position + 1) if 0 <= i < len(tokens)]
-    return any(len(word) > 3 and word.endswith("en") and word not in _NOT_PLURAL_VERBS for word in neighbours)
+    return any(len(word) > 3 and word.endswith("en") and word not in _NOT_VERBS for word in neighbours)
 
 
 def _before_singular_verb(tokens: tuple[Token, ...], position: int) -> bool:
