@@ -1,7 +1,7 @@
 """Train the issue-stance model on the annotated corpus: 13 topics, relevance learned from real negatives.
 
     python -m training.stance_corpus --out models/stance-nl-compact [--seed 13] [--threshold 0.1] \
-        [--pole-margin 0.3] [--kinds name other] [--with-units] [--dev-bench bench/results/corpus_dev_issue_stance.json]
+        [--pole-margin 0.2] [--kinds name other] [--with-units] [--dev-bench bench/results/corpus_dev_issue_stance.json]
 
 The examples are the service's own inputs (``training.stance_corpus_data``): for every mention of a gold actor of a
 corpus train article, the window ``stance_window`` builds around it, labelled with the topics and positions of that
@@ -38,6 +38,7 @@ from service.models.stance_features import FEATURE_VIEWS, featurise
 from service.models.stance_relevance import TwoStageRelevance
 from training.net2021_issues import issue_units
 from training.stance_classifier import (
+    ACTOR,
     BASELINE_FEATURES,
     CROSS,
     MENTION,
@@ -58,12 +59,14 @@ from training.stance_eval import stance_metrics, windows_per_second
 MODEL_ID = "stance-nl-compact"
 VERSION = "2.0.0"
 DEFAULT_THRESHOLD = 0.1
-DEFAULT_POLE_MARGIN = 0.3
+DEFAULT_POLE_MARGIN = 0.2
 CLASSIFIER = Variant(
-    "mean of char 2-5 LR (topic prefixed) + (window + topic x word + topic x mention) balanced LR",
+    "mean of char 2-5 LR (topic prefixed) + (window + topic x word + topic x mention) balanced LR + "
+    "(actor clause + topic x mention) balanced LR",
     (
         Member(BASELINE_FEATURES, logreg(1.0, False), agreement_weighted=True),
         Member(WINDOW + CROSS + MENTION, logreg(1.0), agreement_weighted=True),
+        Member(ACTOR + MENTION, logreg(1.0), agreement_weighted=True),
     ),
 )
 # What the gate reads: the unmarked window (words, character n-grams), the marked actor's clause (words) and
@@ -110,7 +113,8 @@ def fit_gate(windows: list[CorpusWindow], topics: tuple[str, ...], seed: int) ->
 def gate_report(gate: dict[str, Any], windows: list[CorpusWindow], topics: tuple[str, ...], threshold: float) -> dict:
     """Window-level average precision and precision/recall at ``threshold`` per topic (corpus dev windows)."""
     texts = [w.window for w in windows]
-    relevance = gate["classifier"].predict_proba(featurise([(t, "") for t in texts], gate["views"], gate["vectorizers"]))
+    features = featurise([(t, "") for t in texts], gate["views"], gate["vectorizers"])
+    relevance = gate["classifier"].predict_proba(features)
     labels = topic_labels(windows, topics)
     out = {}
     for k, topic in enumerate(topics):
@@ -118,7 +122,9 @@ def gate_report(gate: dict[str, Any], windows: list[CorpusWindow], topics: tuple
         gold = labels[:, k].astype(bool)
         out[topic] = {
             "positives": int(gold.sum()),
-            "average_precision": round(float(average_precision_score(gold, relevance[:, k])), 4) if gold.any() else None,
+            "average_precision": (
+                round(float(average_precision_score(gold, relevance[:, k])), 4) if gold.any() else None
+            ),
             "precision": round(float((passed & gold).sum() / passed.sum()), 4) if passed.any() else None,
             "recall": round(float((passed & gold).sum() / gold.sum()), 4) if gold.any() else None,
         }
@@ -176,9 +182,8 @@ def main(argv: list[str] | None = None) -> None:
     data = "corpus v1 train windows (news2019 texts, never shipped; labels: this repository)"
     if args.with_units:
         data += " + issuepositions units.csv (MIT) + net2021 IP statements (MIT)"
-    metadata = save_model(
-        out, classifier, gate, topics, args.threshold, {"pole_margin": args.pole_margin, "trained_at": trained_at, "training_data": data}
-    )
+    extra = {"pole_margin": args.pole_margin, "trained_at": trained_at, "training_data": data}
+    save_model(out, classifier, gate, topics, args.threshold, extra)
     model = read_stance_model(out)
     dev_units = stance_units(dev)
     report: dict[str, Any] = {
@@ -204,7 +209,6 @@ def main(argv: list[str] | None = None) -> None:
     }
     (out / "training_report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(json.dumps({k: report[k] for k in ("dev_stance_gold_windows", "file_sizes", "wall_time_s")}, indent=2))
-    del metadata
 
 
 if __name__ == "__main__":
