@@ -112,6 +112,17 @@ def model_card(report: dict[str, Any], metadata: dict[str, Any], bench: dict[str
         "Dev has no Housing or Infrastructure units, and 2 Health units: those rows say little. The dev bench file "
         "is `bench/results/corpus_dev_issue_stance.json`.",
         "",
+        "Reliability of the returned stances by their `confidence` (the pooled score of the returned position): "
+        "share right (gold position of that actor and topic) and share on the other pole.",
+        "",
+        "| confidence | returned | right | other pole |",
+        "|---|---|---|---|",
+        *(
+            f"| {row['confidence'][0]:.1f}–{row['confidence'][1]:.1f} | {row['returned']} | {row['correct']:.3f} | "
+            f"{row['opposite']:.3f} |"
+            for row in issue.get("reliability", [])
+        ),
+        "",
         "## Corpus dev windows (gold mentions, no service in between)",
         "",
         f"Classifier on the {stance['n']} dev windows with a unit (its own topic): accuracy {stance['accuracy']:.3f}, "
