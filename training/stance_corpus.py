@@ -1,7 +1,7 @@
 """Train the issue-stance model on the annotated corpus: 13 topics, relevance learned from real negatives.
 
     python -m training.stance_corpus --out models/stance-nl-compact [--seed 13] [--threshold 0.1] \
-        [--pole-margin 0.2] [--kinds name other] [--with-units] [--dev-bench bench/results/corpus_dev_issue_stance.json]
+        [--pole-margin 0.2] [--kinds name other] [--with-units]
 
 The examples are the service's own inputs (``training.stance_corpus_data``): for every mention of a gold actor of a
 corpus train article, the window ``stance_window`` builds around it, labelled with the topics and positions of that
@@ -11,7 +11,7 @@ actor take an issue position here" learned from all windows, "on which topic" fr
 classifier is the TF-IDF ensemble of ``training.stance_classifier`` on the labelled windows (``--with-units`` adds
 issuepositions ``units.csv`` and the net2021 units). One threshold on the gate's probability for all topics was
 chosen end to end on corpus dev (``bench.corpus_accuracy --split dev``); corpus test is never read here.
-``--dev-bench`` puts that bench's issue-stance figures into the card (run it on the written model first).
+The card is written afterwards from the end-to-end dev bench of the written model (``training.stance_corpus_card``).
 """
 
 from __future__ import annotations
@@ -163,7 +163,6 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--kinds", nargs="+", default=["name"], choices=("name", "other"), help="mentions read")
     parser.add_argument("--with-units", action="store_true", help="add issuepositions units.csv + net2021 units")
-    parser.add_argument("--dev-bench", type=Path, help="bench.corpus_accuracy --split dev JSON for the card")
     args = parser.parse_args(argv)
     started = time.monotonic()
     np.random.seed(args.seed)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus.labels import issue_topics
-from corpus.pairs import sentence_of, sentence_starts
+from corpus.pairs import sentence_of
 from corpus.store import Article
 from service.models.stance_features import stance_window
 from service.text import split_sentences
@@ -44,7 +44,6 @@ def mention_windows(article: Article, kinds: Sequence[str] = ("name",)) -> list[
     text, record = article.text, article.record
     sentences = split_sentences(text)
     starts = [s.start for s in sentences]
-    assert starts == sentence_starts(text)
     names = {(s, e) for s, e, _ in record["entities"]}
     units: dict[tuple[int, int], dict[str, str]] = {}
     for unit in record["issue_positions"]:
