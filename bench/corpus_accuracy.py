@@ -17,7 +17,8 @@ gold actors by their mentions: a predicted actor is the gold actor that most of 
 - ``issue_stance``: returned topic stances per (actor, topic) against the gold units of that actor and topic
   (their most frequent position); F1 per topic, macro-F1 over topics with gold or returned stances, and the
   opposite-pole rate: returned stances whose gold position is the other pole, over all returned; and the share
-  returned for an actor and topic with no gold unit at all.
+  returned for an actor and topic with no gold unit at all; ``reliability``: the returned stances binned by their
+  confidence (the pooled score of the returned position), with the share right and the share on the other pole.
 
     python -m bench.corpus_accuracy --split test --out bench/results/corpus_test_before.json
 """
@@ -41,6 +42,8 @@ from service.results import DocumentResult
 
 ACTOR_TYPES = frozenset({"PER", "ORG", "LOC"})
 OPPOSITE = {"positive": "negative", "negative": "positive"}
+# Upper edges of the confidence bins of the issue-stance reliability table (the last bin runs to 1).
+CONFIDENCE_BINS = (0.4, 0.5, 0.6, 0.7)
 Offsets = tuple[int, int]
 
 
@@ -91,6 +94,7 @@ class Scores:
         self.entities: dict[str, Counter] = defaultdict(Counter)
         self.counts = Counter()
         self.issue: dict[str, Counter] = defaultdict(Counter)
+        self.reliability: dict[int, Counter] = defaultdict(Counter)
 
     def add(self, article: Article, result: DocumentResult) -> None:
         mapping = map_actors(result, article)
@@ -173,15 +177,21 @@ class Scores:
             by_actor_topic[(unit["actor"], unit["topic"])][unit["position"]] += 1
         gold = {key: votes.most_common(1)[0][0] for key, votes in by_actor_topic.items()}
         returned: dict[tuple, str] = {}
+        confidence: dict[tuple, float] = {}
         for actor in result.actors:
             for stance in actor.stances:
                 if stance.topic is not None:
                     key = (mapping.get(actor.id, f"unmapped-{actor.id}"), self.topic_key[_plain(stance.topic)])
                     returned.setdefault(key, stance.position)
+                    confidence.setdefault(key, stance.confidence)
         for (actor, topic), position in returned.items():
-            self.issue[topic].update(predicted=1, correct=gold.get((actor, topic)) == position)
-            self.counts["issue_opposite"] += position in OPPOSITE and OPPOSITE[position] == gold.get((actor, topic))
+            right = gold.get((actor, topic)) == position
+            opposite = position in OPPOSITE and OPPOSITE[position] == gold.get((actor, topic))
+            self.issue[topic].update(predicted=1, correct=right)
+            self.counts["issue_opposite"] += opposite
             self.counts["issue_no_position"] += (actor, topic) not in gold
+            bin_ = sum(confidence[(actor, topic)] >= edge for edge in CONFIDENCE_BINS)
+            self.reliability[bin_].update(returned=1, correct=right, opposite=opposite)
         for (_, topic), _position in gold.items():
             self.issue[topic]["gold"] += 1
 
@@ -227,8 +237,22 @@ class Scores:
                 "opposite_pole_rate": round(c["issue_opposite"] / returned, 4) if returned else None,
                 "no_position_rate": round(c["issue_no_position"] / returned, 4) if returned else None,
                 "per_topic": per_topic,
+                "reliability": self._reliability(),
             },
         }  # fmt: skip
+
+    def _reliability(self) -> list[dict]:
+        edges = (0.0, *CONFIDENCE_BINS, 1.0)
+        return [
+            {
+                "confidence": [edges[b], edges[b + 1]],
+                "returned": self.reliability[b]["returned"],
+                "correct": round(self.reliability[b]["correct"] / self.reliability[b]["returned"], 4),
+                "opposite": round(self.reliability[b]["opposite"] / self.reliability[b]["returned"], 4),
+            }
+            for b in range(len(edges) - 1)
+            if self.reliability[b]["returned"]
+        ]
 
 
 def evaluate(articles: Iterable[Article], topics: Sequence[str]) -> dict:

@@ -169,7 +169,10 @@ class Pipeline:
         for item, prediction in zip(inputs, predictions):
             pooled.setdefault(item.document, {}).setdefault(item.actor, []).append((item, prediction))
         return {
-            d: {a: aggregate_stances(items, documents[d].text, sentences[d]) for a, items in by_actor.items()}
+            d: {
+                a: aggregate_stances(items, documents[d].text, sentences[d], self.stance_model.pole_margin)
+                for a, items in by_actor.items()
+            }
             for d, by_actor in pooled.items()
         }
 
@@ -283,13 +286,18 @@ def _actor_result(actor: Actor, weight: float, said_by: dict[str, list[Quote]], 
 
 
 def aggregate_stances(
-    items: list[tuple[_StanceInput, list[TopicStance]]], text: str, sentences: list[Sentence]
+    items: list[tuple[_StanceInput, list[TopicStance]]],
+    text: str,
+    sentences: list[Sentence],
+    pole_margin: float = 0.0,
 ) -> list[Stance]:
     """One stance per topic from the actor's on-topic mentions, most relevant first.
 
     Scores are averaged over the mentions the relevance gate passed; the reported position is the argmax
     of the average, and the evidence is the passed mention that supports that position most strongly.
-    Topics no mention is about are left out: silence, not a guessed neutral.
+    Topics no mention is about are left out: silence, not a guessed neutral. A pole whose average beats the
+    other pole's by less than ``pole_margin`` is reported ``neutral`` (the model's ``pole_margin``, chosen on
+    corpus dev: a near tie between the poles is where the wrong pole comes from).
     """
     by_topic: dict[str, list[tuple[_StanceInput, TopicStance]]] = {}
     for item, prediction in items:
@@ -300,6 +308,8 @@ def aggregate_stances(
     for topic, passed in by_topic.items():
         mean = {p: sum(ts.scores[p] for _, ts in passed) / len(passed) for p in POSITIONS}
         position = max(POSITIONS, key=mean.get)
+        if position != "neutral" and abs(mean["positive"] - mean["negative"]) < pole_margin:
+            position = "neutral"
         best, _ = max(passed, key=lambda pair: pair[1].scores[position] * pair[1].relevance)
         sentence = sentences[best.mention.sentence]
         stances.append(

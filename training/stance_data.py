@@ -65,8 +65,8 @@ class Unit:
 
 
 def topic_id(name: str) -> str:
-    """``CivilRights`` -> ``civil_rights`` (topics.yml keys to the service's topic ids)."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+    """``CivilRights`` -> ``civil_rights``, ``EU`` -> ``eu`` (topics.yml keys to the service's topic ids)."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", "_", name).lower()
 
 
 def read_units(path: str | Path) -> list[Unit]:

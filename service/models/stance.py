@@ -117,6 +117,8 @@ class StanceModel:
         self.topics: tuple[str, ...] = tuple(topics)
         self.thresholds: Mapping[str, float] = MappingProxyType(dict(thresholds))
         self.metadata: Mapping[str, Any] = MappingProxyType(dict(metadata or {}))
+        # Pooled pole scores closer than this are reported neutral (``pipeline.aggregate_stances``); 0 = argmax.
+        self.pole_margin = float(self.metadata.get("pole_margin", 0.0))
         self._scorer = scorer
         self._gate = gate
         self._gate_column = {topic: i for i, topic in enumerate(gate.topics)}

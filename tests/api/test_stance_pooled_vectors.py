@@ -1,5 +1,7 @@
-"""The shipped stance model's pooled fastText features through the real app: the word-vector table ships in
-``classifier.joblib`` (no gensim model needed), the app loads it once with the model and scores with it."""
+"""The shipped stance model through the real app: the app loads it once and scores with it, without gensim.
+
+Since stance-nl-compact 2.0.0 (trained on the corpus, ``training.stance_corpus``) the shipped classifier has no
+pooled fastText member; the pooled vectors stay available to ``training.stance`` (``tests/unit``)."""
 
 from __future__ import annotations
 
@@ -7,28 +9,11 @@ import json
 import subprocess
 import sys
 
-import joblib
 import pytest
 
-from service.models.pooled_vectors import PooledWordVectors
 from tests.helpers import SHIPPED_STANCE
 
 TEXT = "De Tweede Kamer sprak over migratie. Wilders wil de asielinstroom drastisch beperken."
-
-
-def pooled_vectorizers() -> list[PooledWordVectors]:
-    artefact = joblib.load(SHIPPED_STANCE / "classifier.joblib")
-    vectorizers = [vec for member in artefact["members"] for vec in member["vectorizers"]]
-    return [vec for vec in vectorizers if isinstance(vec, PooledWordVectors)]
-
-
-def test_the_shipped_classifier_carries_a_float16_word_vector_table() -> None:
-    vectorizers = pooled_vectorizers()
-    assert vectorizers, "the shipped classifier has no pooled word-vector member"
-    table = vectorizers[0].table
-    assert len(table.words) > 10_000
-    assert table.vectors.dtype.name == "float16"
-    assert {"asielinstroom", "migratie", "beperken"} <= set(table.index)
 
 
 def test_stance_endpoint_scores_with_the_loaded_model(client, stance_model) -> None:
@@ -46,7 +31,7 @@ def test_stance_endpoint_scores_with_the_loaded_model(client, stance_model) -> N
 
 
 def test_serving_the_model_needs_no_gensim() -> None:
-    """The table replaces gensim's full model: loading the shipped model in a fresh process imports no gensim."""
+    """Loading the shipped model in a fresh process imports no gensim."""
     script = (
         "import sys; from service.models.stance import load_stance_model; "
         f"load_stance_model({str(SHIPPED_STANCE)!r}); "

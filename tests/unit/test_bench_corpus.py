@@ -78,3 +78,11 @@ def test_every_layer_counts_right_wrong_and_missed_items():
     issue = report["issue_stance"]
     assert (issue["returned"], issue["opposite_pole_rate"], issue["no_position_rate"]) == (2, 0.5, 0.5)
     assert (issue["macro_f1"], issue["topics_scored"]) == (0.0, 2)
+
+
+def test_issue_stances_are_binned_by_confidence_with_the_share_right_and_on_the_other_pole():
+    scores = Scores(("Immigration", "EU"))
+    scores.add(Article(GOLD, TEXT), _result())
+    [row] = scores.report()["issue_stance"]["reliability"]
+    assert row["returned"] == 2 and row["correct"] == 0.0 and row["opposite"] == 0.5
+    assert row["confidence"][0] <= _result().actors[2].stances[0].confidence < row["confidence"][1]

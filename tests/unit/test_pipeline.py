@@ -52,3 +52,14 @@ def test_evidence_is_the_mention_that_best_supports_the_position():
     ]
     [result] = aggregate_stances(items, TEXT, split_sentences(TEXT))
     assert result.evidence.text == "Rutte wil de grenzen dicht."
+
+
+def test_poles_closer_than_the_margin_are_reported_neutral():
+    items = [(mention_in(1), [stance("immigration", 0.45, 0.35, 0.9, True)])]
+    [argmax] = aggregate_stances(items, TEXT, split_sentences(TEXT))
+    [within] = aggregate_stances(items, TEXT, split_sentences(TEXT), pole_margin=0.2)
+    [beyond] = aggregate_stances(items, TEXT, split_sentences(TEXT), pole_margin=0.05)
+    assert argmax.position == "positive"
+    assert within.position == "neutral"
+    assert within.scores == argmax.scores
+    assert beyond.position == "positive"
