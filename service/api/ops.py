@@ -49,7 +49,12 @@ def info() -> dict:
         "version": SERVICE_VERSION,
         "ner": {**models["ner"], "labels": list(pipeline.ner.labels), "quantized": list(pipeline.ner.quantized)},
         "stance": {**models["stance"], "topics": list(pipeline.stance_model.topics), "positions": list(POSITIONS)},
-        "actor_stance": {**models["actor_stance"], "positions": list(POSITIONS), "target_types": sorted(TARGET_TYPES)},
+        "actor_stance": {
+            **models["actor_stance"],
+            "positions": list(POSITIONS),
+            "thresholds": dict(pipeline.actor_stance_model.thresholds),
+            "target_types": sorted(TARGET_TYPES),
+        },
         "limits": {
             "max_text_chars": settings.max_text_chars,
             "max_batch_docs": settings.max_batch_docs,

@@ -26,10 +26,12 @@ import joblib
 import numpy as np
 from scipy import sparse
 
+from service import lexicon
 from service.models.loading import ModelFileError, read_joblib_dict, read_metadata
 from service.models.stance_features import topic_text
 
 POSITIONS: tuple[str, ...] = ("positive", "negative", "neutral")
+NEUTRAL = "neutral"
 SOURCE_OPEN, SOURCE_CLOSE = "[S]", "[/S]"
 TARGET_OPEN, TARGET_CLOSE = "[T]", "[/T]"
 MARKERS: tuple[str, ...] = (SOURCE_OPEN, SOURCE_CLOSE, TARGET_OPEN, TARGET_CLOSE)
@@ -44,7 +46,6 @@ Span = tuple[int, int]
 
 _MARKER_TEXT = re.compile(r"\[/?[ST]\]")
 _WHITESPACE = re.compile(r"\s+")
-_CLAUSE_END = re.compile(r"[,.;:!?]$")
 # The corpus is tokenised ("VVD , CDA ( Hoekstra )"), service text is not ("VVD, CDA (Hoekstra)"): both
 # are brought to the untokenised form.
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([,.;:!?)%])")
@@ -70,14 +71,12 @@ class PairStance:
     """The source actor's stance toward the target actor in one sentence.
 
     ``scores`` holds the probability of each position (summing to 1); ``position`` is the most probable one
-    and ``confidence`` its probability. ``relation_cue`` is +1/-1 when a relation cue linked the pair and
-    decided the position (:func:`relation_cue`), else 0.
+    and ``confidence`` its probability.
     """
 
     position: str
     scores: dict[str, float]
     confidence: float
-    relation_cue: int = 0
 
 
 def normalise_sentence(text: str) -> str:
@@ -200,306 +199,15 @@ def sentence_text(marked: str) -> str:
     return _plain(f"{parts.before} {parts.between} {parts.after}")
 
 
-# Dutch words with which one actor supports or attacks another, written for this project. Stems match as word
-# prefixes; short or ambiguous words ("eens", "tegen", "prijst": "prijs" is also "price") only as whole words.
-SUPPORT_STEMS: tuple[str, ...] = (
-    "steun",
-    "gesteund",
-    "prees",
-    "prezen",
-    "geprezen",
-    "looft",
-    "loven",
-    "compliment",
-    "bewonder",
-    "waardeer",
-    "waardering",
-    "samenwerk",
-    "bondgeno",
-    "akkoord",
-    "instem",
-    "bijval",
-    "bedank",
-    "dankbaar",
-    "feliciteer",
-    "verdedig",
-    "vertrouw",
-    "omarm",
-    "verwelkom",
-    "aansluit",
-    "coalitiepartner",
-    "sympathie",
-    "eensgezind",
-    "bewondering",
-    "lofrede",
-    "hulde",
-    "applaudis",
-)
-SUPPORT_WORDS: frozenset[str] = frozenset(
-    {"prijst", "prijzen", "lof", "eens", "samen", "helpt", "helpen", "hulp", "respect", "trots"}
-)
-CRITICISM_STEMS: tuple[str, ...] = (
-    "kritiek",
-    "kritisch",
-    "bekritiseer",
-    "hekel",
-    "uithaal",
-    "aanval",
-    "aanvallen",
-    "verwijt",
-    "verweet",
-    "beschuldig",
-    "veroordeel",
-    "afkeur",
-    "afgewezen",
-    "verwerp",
-    "uitsluit",
-    "uitgesloten",
-    "botst",
-    "botsen",
-    "botsing",
-    "ruzie",
-    "conflict",
-    "clash",
-    "bespot",
-    "hoon",
-    "woedend",
-    "teleurgesteld",
-    "waarschuw",
-    "oneens",
-    "wantrouw",
-    "leugen",
-    "liegt",
-    "liegen",
-    "gelogen",
-    "hypocriet",
-    "onzin",
-    "schande",
-    "schandalig",
-    "faalt",
-    "gefaald",
-    "mislukt",
-    "irritatie",
-    "ergert",
-    "ergernis",
-    "sneer",
-    "ondermijn",
-    "dreigt",
-    "treiter",
-    "tegenstander",
-    "vernietigend",
-    "onacceptabel",
-    "verbijster",
-    "zwartmak",
-    "beschadig",
-    "afrekenen",
-    "afstand",
-    "verzet",
-    "boycot",
-    "opstappen",
-    "aftreden",
-    "zondebok",
-)
-CRITICISM_WORDS: frozenset[str] = frozenset(
-    {"boos", "spot", "tegen", "zwak", "faal", "eist", "eisen", "valt", "viel", "haalt", "haalde", "slaat", "sloeg"}
-)
-NEGATIONS: frozenset[str] = frozenset({"niet", "geen", "nooit", "allerminst", "nauwelijks", "noch"})
+# Dutch words with which one actor supports or attacks another (``lexicon/nl/relation_polarity_cues.txt``): stems
+# match as word prefixes, the other entries only as whole words.
+_CUE_STEMS = lexicon.tagged("relation_polarity_cues", "stem")
+SUPPORT_STEMS = tuple(sorted(lexicon.tagged("relation_polarity_cues", "support") & _CUE_STEMS))
+SUPPORT_WORDS = lexicon.tagged("relation_polarity_cues", "support") - _CUE_STEMS
+CRITICISM_STEMS = tuple(sorted(lexicon.tagged("relation_polarity_cues", "criticism") & _CUE_STEMS))
+CRITICISM_WORDS = lexicon.tagged("relation_polarity_cues", "criticism") - _CUE_STEMS
+NEGATIONS = lexicon.words("negations")
 NEGATION_REACH = 3
-# Words after a clause-final negation: "erkennen [T] niet meer als president", "steunt [T] niet, maar …".
-CLAUSE_AFTER_NEGATION: frozenset[str] = frozenset({"meer", "langer", "als", "en", "maar", "want", "omdat", "of"})
-
-
-# Verbs and nouns with which a source acts on its target, read only between the two actors and in the few words
-# after them (Dutch puts separable particles and objects there: "legt Iran sancties op"). Unlike the cue words
-# above, which feed the classifier among thousands of n-grams, a match here decides the position (see
-# ``ActorStanceModel``): the classifier, trained on a few hundred 2021 election sentences, learned topic words
-# ("regime", "dictatoriaal") that say nothing about who supports whom in foreign news. Prefixes of lower-cased words.
-RELATION_SUPPORT_CUE = re.compile(
-    r"^(?:steun|gesteund|prijst|prijzen|prees|prezen|geprezen|loof|looft|loven|lovend|bedank|feliciteer|"
-    r"gefeliciteerd|complimente|samenwerk|vertrouwt|vertrouwen|vertrouwde|erken|verdedig|omarm|verwelkom|bondgeno|"
-    r"dankbaar|bewonder|waardeer|waardering|vriend|bevriend)"
-)
-RELATION_CRITICISM_CUE = re.compile(
-    r"^(?:bekritiseer|kritiek|beschuldig|veroordeel|sanctie|gesanctioneerd|dreig|gedreigd|bedreig|aanval|waarschuw|"
-    r"gewaarschuwd|eist|eisen|eiste|verwijt|verweet|boycot|aanklacht|aangeklaagd|demonstre|verzet|verwerp|ondermijn|"
-    r"straf|gestraft|hekel|tegenstander|rivaal|uitdager|verbolgen|woedend|furieus|boos|uitgezet|uitgewezen|uitwijz|"
-    r"uitzett|uithaal|uitgehaald|beledig|weiger|geweigerd|boete|beboet|bezorgd|ontsla|arrest|gearresteerd|"
-    r"verbannen|tegengehouden|geblokkeerd|blokkeer|onvoldoende|imperialis|schuldig|botst|botsen|botsing|clash|"
-    r"conflict|ruzie|onenig|jammer|scepsis|sceptisch|onfatsoenlijk|asociaal|asociale|schuurt|schuurde)"
-)
-# Cue verbs that are a relation only with their particle somewhere after them ("werkt samen met", "valt … aan",
-# "staat achter").
-RELATION_CUE_PARTICLES: Mapping[str, tuple[str, int]] = MappingProxyType(
-    {
-        **dict.fromkeys(("werkt", "werken", "werkte", "werkten"), ("samen", 1)),
-        **dict.fromkeys(("staat", "staan", "stond", "stonden"), ("achter", 1)),
-        **dict.fromkeys(("valt", "vallen", "viel", "vielen"), ("aan", -1)),
-        **dict.fromkeys(("zet", "zetten", "zette"), ("uit", -1)),
-        **dict.fromkeys(("haalt", "halen", "haalde", "haalden"), ("uit", -1)),
-        **dict.fromkeys(("schaart", "scharen", "schaarde", "schaarden"), ("achter", 1)),
-        **dict.fromkeys(("blij", "tevreden"), ("met", 1)),
-    }
-)
-# Fixed phrases, read as one cue: "[S] is niet te spreken over [T]" (its negation is part of the criticism, not
-# a flip), "zet [T] op non-actief", "[T] mag niet …", "voert de druk op [T] op", "geeft [T] de schuld", "hecht
-# geloof aan [T]".
-RELATION_PHRASES: Mapping[tuple[str, ...], int] = MappingProxyType(
-    {
-        ("niet", "te", "spreken"): -1,
-        ("non", "actief"): -1,
-        ("niet", "mag"): -1,
-        ("mag", "niet"): -1,
-        ("niet", "mogen"): -1,
-        ("mogen", "niet"): -1,
-        ("in", "gevaar", "brengt"): -1,
-        ("in", "gevaar", "brengen"): -1,
-        ("in", "gevaar", "bracht"): -1,
-        ("druk", "op"): -1,
-        ("onder", "druk"): -1,
-        ("de", "schuld"): -1,
-        ("geloof", "te", "hechten"): 1,
-        ("geloof", "hecht"): 1,
-        ("geloof", "hechtte"): 1,
-        ("hecht", "geloof"): 1,
-        ("hechten", "geloof"): 1,
-        ("hechtte", "geloof"): 1,
-    }
-)
-# Hostile acts, and the words with which a source opposes one ("tegen sancties", "veroordeelt de arrestatie"):
-# opposing an act aimed at the target is siding with the target (see ``_opposes_an_act``).
-HOSTILE_ACTS = re.compile(
-    r"^(?:sanctie|arrestatie|aanhouding|opsluiting|vervolging|uitzetting|uitlevering|boycot|aanval|invasie|"
-    r"interventie|inmenging|heffing|importheffing|straf)"
-)
-PERSONAL_ACTS = re.compile(r"^(?:arrestatie|aanhouding|opsluiting|vervolging|uitzetting|uitlevering)")
-OPPOSING_WORDS = re.compile(r"^(?:tegen|veroordeel|veroordeelt|verzet|protest|kritiek|afwijz|wijst|verwerp)")
-OPPOSING_PARTICIPLES = re.compile(r"^(?:veroordeeld|afgewezen|bekritiseerd|gehekeld|geprotesteerd)$")
-# Verbs that are a relation only after the target, where a Dutch subordinate clause puts its verb ("die [T]
-# lijkt te geloven", "[T] te vertrouwen"); between the actors "gelooft" mostly opens a belief about something
-# ("[S] gelooft niet dat [T] een rol speelde").
-RELATION_SUPPORT_AFTER_TARGET: frozenset[str] = frozenset({"geloven", "gelooft", "geloofde", "geloofden"})
-# "[S] kreeg steun van [T]": the source is the one supported, the cue says nothing about its stance (the other way
-# round, "[T] kreeg steun van [S]", the cue is the source's stance).
-RECEIVING_VERBS: frozenset[str] = frozenset(
-    {"krijgt", "krijgen", "kreeg", "kregen", "gekregen", "geniet", "genieten", "genoot", "ontvangt", "ontving"}
-)
-# The weight of the cue's one-hot vote against the classifier's probabilities: 0.5 makes it decisive (the cue's
-# position gets at least 0.5, every other at most 0.5 × its probability) while the scores still show the model.
-RELATION_CUE_WEIGHT = 0.5
-
-
-def relation_cue(marked: str) -> int:
-    """+1 (support), -1 (criticism) or 0: the sign of the summed relation cues between the actors and in the
-    few words after them. A negation in the three words before a cue flips it; so does one right after the
-    target when the cue stands between source and target, the Dutch main-clause order "[S] erkent [T] niet
-    (meer)" (reading any negation after the cue made the rule less precise on net2021); a receiving verb before
-    a cue drops it when the source comes first ("[S] kreeg steun van [T]"). A fixed phrase (``RELATION_PHRASES``)
-    counts once, as written, and its words flip nothing. Opposing a hostile act aimed at the target is support
-    (``_opposes_an_act``)."""
-    parts = _parts(marked)
-    between = _words(parts.between.split())
-    after = parts.after.split()[:CONTEXT_WORDS]
-    words = between + _words(after)
-    negated_after_target = parts.source_first and _closing_negation(_first_clause(after))
-    total = 0
-    phrase_words: set[int] = set()
-    for i, word in enumerate(words):
-        if i in phrase_words:
-            continue
-        phrase = _phrase_at(words, i)
-        if phrase is not None:
-            length, sign = phrase
-            phrase_words.update(range(i, i + length))
-            total += sign
-            continue
-        sign = _relation_sign(word, words[i + 1 :])
-        if not sign and i >= len(between) and word in RELATION_SUPPORT_AFTER_TARGET:
-            sign = 1
-        preceding = set(words[max(0, i - NEGATION_REACH) : i]) - {words[j] for j in phrase_words if j < i}
-        if parts.source_first and RECEIVING_VERBS & preceding:
-            continue
-        negated = bool(NEGATIONS & preceding) != (negated_after_target and i < len(between))
-        total += -sign if negated else sign
-    if _opposes_an_act(between, _words(parts.after.split()), parts.source_first):
-        return 1
-    return (total > 0) - (total < 0)
-
-
-def _opposes_an_act(between: Sequence[str], rest_of_sentence: Sequence[str], source_first: bool) -> bool:
-    """The source opposes a hostile act aimed at the target ("keerde zich tegen nieuwe sancties tegen [T]", "sprak
-    zich uit tegen sancties … tegen [T]", "heeft de arrestatie van [T] scherp veroordeeld"): an act noun
-    (``HOSTILE_ACTS``) between source and target, with an opposing word in the three words before it or an
-    opposing participle later in the sentence, is support for the target, not criticism."""
-    if not source_first:
-        return False
-    for i, word in enumerate(between):
-        if not HOSTILE_ACTS.match(word) or not _aimed_at_target(word, between[i + 1 :]):
-            continue
-        if any(OPPOSING_WORDS.match(w) for w in between[max(0, i - NEGATION_REACH) : i]):
-            return True
-        if any(OPPOSING_PARTICIPLES.match(w) for w in rest_of_sentence):
-            return True
-    return False
-
-
-def _aimed_at_target(act: str, words_to_target: Sequence[str]) -> bool:
-    """The act is aimed at the target: "tegen"/"op" between them ("sancties … tegen [T]", "aanval op [T]"), or
-    "van" after an act done to a person ("de arrestatie van [T]"; "de aanval van [T]" is the target's own act)."""
-    aimed = {"tegen", "op"} | ({"van"} if PERSONAL_ACTS.match(act) else set())
-    return bool(aimed & set(words_to_target))
-
-
-def _phrase_at(words: Sequence[str], i: int) -> tuple[int, int] | None:
-    """(length, sign) of the ``RELATION_PHRASES`` entry starting at ``words[i]``, or None."""
-    for phrase, sign in RELATION_PHRASES.items():
-        if tuple(words[i : i + len(phrase)]) == phrase:
-            return len(phrase), sign
-    return None
-
-
-def _words(tokens: Sequence[str]) -> list[str]:
-    return [word for token in tokens for word in re.findall(r"\w+", token.lower())]
-
-
-def _first_clause(tokens: Sequence[str]) -> list[str]:
-    """The words of ``tokens`` up to the first punctuation mark that ends a clause."""
-    clause = []
-    for token in tokens:
-        clause.append(token)
-        if _CLAUSE_END.search(token):
-            break
-    return _words(clause)
-
-
-def _closing_negation(words: Sequence[str]) -> bool:
-    """A negation that closes the clause after the target ("[T] niet.", "[T] sinds maart niet meer als
-    president"). Followed by another word it negates that word instead: "sluit samenwerking met [T] niet uit"
-    is support, "[T] niet alleen" means "not only"."""
-    for i, word in enumerate(words):
-        if word in NEGATIONS:
-            return i + 1 == len(words) or words[i + 1] in CLAUSE_AFTER_NEGATION
-    return False
-
-
-def _relation_sign(word: str, rest: Sequence[str]) -> int:
-    if word in RELATION_CUE_PARTICLES:
-        particle, sign = RELATION_CUE_PARTICLES[word]
-        return sign if particle in rest else 0
-    if RELATION_SUPPORT_CUE.match(word):
-        return 1
-    return -1 if RELATION_CRITICISM_CUE.match(word) else 0
-
-
-def with_relation_cue(scores: np.ndarray, cues: Sequence[int]) -> np.ndarray:
-    """Position probabilities (rows in ``POSITIONS`` order) with each row that has a relation cue mixed with a
-    one-hot vote for the cue's position (``RELATION_CUE_WEIGHT``); rows without a cue are unchanged."""
-    combined = scores.copy()
-    for row, cue in enumerate(cues):
-        if cue:
-            vote = np.zeros(len(POSITIONS))
-            vote[POSITIONS.index("positive" if cue > 0 else "negative")] = 1.0
-            combined[row] = (1 - RELATION_CUE_WEIGHT) * scores[row] + RELATION_CUE_WEIGHT * vote
-    return combined
 
 
 @dataclass(frozen=True)
@@ -610,36 +318,44 @@ class SklearnPairScorer:
 
 
 class ActorStanceModel:
-    """The actor-to-actor stance classifier, loaded once; ``predict`` mutates nothing (thread-safe)."""
+    """The actor-to-actor stance classifier, loaded once; ``predict`` mutates nothing (thread-safe).
+
+    ``thresholds`` (from the model's metadata, chosen on the corpus dev split by training) is the probability a
+    side needs before a verdict takes it: most pairs of actors in one sentence hold no stance, and the
+    class-balanced classifier would otherwise give many of them a side."""
 
     def __init__(self, model_id: str, version: str, scorer: SklearnPairScorer, metadata: Mapping[str, Any]) -> None:
         self.model_id = model_id
         self.version = version
         self.metadata: Mapping[str, Any] = MappingProxyType(dict(metadata))
+        self.thresholds: Mapping[str, float] = MappingProxyType(dict(metadata.get("thresholds", {})))
         self._scorer = scorer
 
     def predict(self, pairs: Sequence[tuple[str, Span, Span]]) -> list[PairStance]:
-        """The stance of each ``(sentence, source span, target span)``, in one batched call: the classifier's
-        probabilities, decided by a relation cue where one links the pair (:func:`with_relation_cue`).
+        """The stance of each ``(sentence, source span, target span)``, in one batched call.
 
         Raises ``ValueError`` for a span that is empty, outside its sentence or overlapping the other.
         """
         if not pairs:
             return []
         marked = [mark_pair(sentence, source, target) for sentence, source, target in pairs]
-        cues = [relation_cue(m) for m in marked]
-        scores = with_relation_cue(self._scorer.scores(marked), cues)
-        return [self._stance(row, cue) for row, cue in zip(scores, cues)]
+        return [decide(row, self.thresholds) for row in self._scorer.scores(marked)]
 
-    @staticmethod
-    def _stance(row: np.ndarray, cue: int) -> PairStance:
-        best = int(np.argmax(row))
-        return PairStance(
-            position=POSITIONS[best],
-            scores={p: float(s) for p, s in zip(POSITIONS, row)},
-            confidence=float(row[best]),
-            relation_cue=cue,
-        )
+
+def decide(row: np.ndarray, thresholds: Mapping[str, float]) -> PairStance:
+    """The verdict on one row of probabilities (``POSITIONS`` order): the more probable side when it reaches its
+    threshold, else ``neutral``; a side without a threshold needs only to be the most probable position."""
+    sides = [
+        (float(row[i]), position)
+        for i, position in enumerate(POSITIONS)
+        if position != NEUTRAL and row[i] >= thresholds.get(position, row.max())
+    ]
+    position = max(sides)[1] if sides else NEUTRAL
+    return PairStance(
+        position=position,
+        scores={p: float(s) for p, s in zip(POSITIONS, row)},
+        confidence=float(row[POSITIONS.index(position)]),
+    )
 
 
 def save_actor_stance_model(directory: str | Path, scorer: SklearnPairScorer, metadata: Mapping[str, Any]) -> None:

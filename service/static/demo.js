@@ -267,11 +267,25 @@
     return stance.target ? `toward ${stance.target_name}` : `on ${stance.topic}`;
   }
 
+  /**
+   * How sure the service is of a stance: its confidence, and for a neutral one the side it leans to when that side
+   * outscores neutral (a side below the model's threshold stays neutral, but "neutral 30 %" alone would hide a
+   * 60 % lean).
+   */
+  function certainty(stance) {
+    const side = stance.scores.positive >= stance.scores.negative ? "positive" : "negative";
+    const lean =
+      stance.position === "neutral" && stance.scores[side] > stance.scores.neutral
+        ? `, leans ${side} ${percent(stance.scores[side])}`
+        : "";
+    return `confidence ${percent(stance.confidence)}${lean}`;
+  }
+
   function showEvidence(actor, stance, chip) {
     clearSelection();
     chip.setAttribute("aria-pressed", "true");
     evidenceNote.textContent =
-      `${actor.name} ${stanceSubject(stance)}: ${stance.position} (confidence ${percent(stance.confidence)}). ` +
+      `${actor.name} ${stanceSubject(stance)}: ${stance.position} (${certainty(stance)}). ` +
       `Evidence: \u201c${stance.evidence.text}\u201d`;
     evidenceNote.hidden = false;
     const sentence = byId(sentenceId(stance.evidence));
@@ -305,7 +319,7 @@
       type: "button",
       className: `chip chip-${stance.position}${stance.target ? " chip-actor" : ""}`,
       textContent: `${subject} ${POSITION_SYMBOLS[stance.position] || ""} ${stance.position}`,
-      title: `Evidence: \u201c${stance.evidence.text}\u201d (confidence ${percent(stance.confidence)})`,
+      title: `Evidence: \u201c${stance.evidence.text}\u201d (${certainty(stance)})`,
     });
     chip.setAttribute("aria-pressed", "false");
     if (stance.target) {

@@ -19,11 +19,10 @@ from service.models.actor_stance import (
     PolarityLexicon,
     between_words,
     context_words,
+    decide,
     load_actor_stance_model,
     mark_pair,
     masked_sentence,
-    relation_cue,
-    with_relation_cue,
 )
 from training.actor_stance import main as train_main
 from training.actor_stance import read_polarity_lexicon
@@ -104,63 +103,15 @@ def test_polarity_lexicon_reads_cues_table_and_negation():
     assert lexicon.score(marked) == -1.0
 
 
-def cue_of(sentence: str, source: str, target: str) -> int:
-    return relation_cue(mark_pair(sentence, span_of(sentence, source), span_of(sentence, target)))
-
-
-@pytest.mark.parametrize(
-    ("sentence", "source", "target", "cue"),
-    [
-        ("Rusland steunt nog steeds het regime van Maduro.", "Rusland", "Maduro", 1),
-        ("China en Rusland staan nog steeds achter Maduro.", "Rusland", "Maduro", 1),
-        ("Frankrijk werkt samen met Duitsland.", "Frankrijk", "Duitsland", 1),
-        ("Trump legt Iran nieuwe sancties op.", "Trump", "Iran", -1),
-        ("Israël valt Hamas opnieuw aan.", "Israël", "Hamas", -1),
-        ("Klaver steunt Segers niet.", "Klaver", "Segers", -1),  # a negation closing the clause after the target
-        ("De VS erkennen Maduro sinds maart niet meer als president.", "VS", "Maduro", -1),
-        ("Klaver steunt Segers niet alleen in de Kamer.", "Klaver", "Segers", 1),  # "niet alleen": not only
-        ("Wilders sluit samenwerking met de VVD niet uit.", "Wilders", "VVD", 1),  # the negation goes with "uit"
-        ("Klaver steunt Segers, maar Jetten doet dat niet.", "Klaver", "Segers", 1),  # another clause
-        ("Venezuela zet de Duitse ambassadeur Kriener het land uit.", "Venezuela", "Kriener", -1),
-        ("Rusland heeft de diplomaat Smith uitgewezen.", "Rusland", "Smith", -1),
-        ("Klaver zegt niet te steunen wat Segers wil.", "Klaver", "Segers", -1),
-        ("Guaidó kreeg steun van de VS.", "Guaidó", "VS", 0),  # the source receives the support
-        ("Guaidó kreeg steun van de VS.", "VS", "Guaidó", 1),
-        ("Frankrijk valt op naast Duitsland.", "Frankrijk", "Duitsland", 0),  # "valt" without "aan"
-        ("Trump en Poetin spraken in Helsinki.", "Trump", "Poetin", 0),
-        ("Steun van Nederland voor Guaidó.", "Nederland", "Guaidó", 0),  # a cue before the pair is not read
-        # fixed phrases, their negation included
-        ("De VN zijn niet te spreken over de VS.", "VN", "VS", -1),
-        ("De universiteit zette Hanssen op non-actief.", "universiteit", "Hanssen", -1),
-        ("Trump zei dat Iran niet mag profiteren.", "Trump", "Iran", -1),
-        ("Trump hecht geloof aan Poetin.", "Trump", "Poetin", 1),
-        ("Markuszower stelt dat Dekker Nederlanders in gevaar brengt.", "Markuszower", "Dekker", -1),
-        # "geloven" after the target (verb-final) trusts it; between the pair it opens a belief
-        ("Trump, die Poetin lijkt te geloven.", "Trump", "Poetin", 1),
-        ("Trump gelooft niet dat Rusland een rol speelde.", "Trump", "Rusland", 0),
-        # participles and nouns of the added cues
-        ("Poetin heeft de VS gewaarschuwd.", "Poetin", "VS", -1),
-        ("Maduro had gedreigd Guaidó te arresteren.", "Maduro", "Guaidó", -1),
-        ("De EU heeft AB Inbev beboet.", "EU", "AB Inbev", -1),
-        ("Den Haag schaart zich achter Rotterdam.", "Den Haag", "Rotterdam", 1),
-        ("Kasmi is blij met Den Haag.", "Kasmi", "Den Haag", 1),
-        # opposing a hostile act aimed at the target sides with the target
-        ("Wang keerde zich tegen nieuwe sancties tegen Caracas.", "Wang", "Caracas", 1),
-        ("China heeft de arrestatie van Meng scherp veroordeeld.", "China", "Meng", 1),
-        ("China veroordeelt de aanval van Meng.", "China", "Meng", -1),  # the attack is the target's own
-    ],
-)
-def test_relation_cue_reads_the_words_linking_the_pair(sentence, source, target, cue):
-    assert cue_of(sentence, source, target) == cue
-
-
-def test_a_relation_cue_decides_the_position_and_leaves_other_rows_alone():
-    scores = np.array([[0.05, 0.92, 0.03], [0.2, 0.3, 0.5], [0.34, 0.33, 0.33]])
-    combined = with_relation_cue(scores, [1, 0, -1])
-    assert [POSITIONS[i] for i in combined.argmax(axis=1)] == ["positive", "neutral", "negative"]
-    assert combined[0] == pytest.approx([0.525, 0.46, 0.015])
-    assert combined[1] == pytest.approx(scores[1])
-    assert combined.sum(axis=1) == pytest.approx(np.ones(3))
+def test_a_verdict_takes_a_side_only_at_its_threshold():
+    thresholds = {"positive": 0.6, "negative": 0.5}
+    assert decide(np.array([0.55, 0.1, 0.35]), thresholds).position == "neutral"
+    assert decide(np.array([0.65, 0.1, 0.25]), thresholds).position == "positive"
+    both = decide(np.array([0.45, 0.5, 0.05]), thresholds)
+    assert (both.position, both.confidence) == ("negative", 0.5)
+    unthresholded = decide(np.array([0.2, 0.3, 0.5]), {})
+    assert (unthresholded.position, unthresholded.scores["neutral"]) == ("neutral", 0.5)
+    assert decide(np.array([0.2, 0.5, 0.3]), {}).position == "negative"
 
 
 # --- the shipped backend ----------------------------------------------------------------------------------
@@ -183,11 +134,10 @@ def test_shipped_model_ranks_obvious_support_and_criticism(shipped_model):
     assert praised.scores["positive"] > praised.scores["negative"]
     assert criticised.scores["negative"] > criticised.scores["positive"]
     assert criticised.position == "negative"
-    assert (praised.relation_cue, criticised.relation_cue) == (1, -1)
     for stance in (praised, criticised):
         assert sum(stance.scores.values()) == pytest.approx(1.0)
         assert list(stance.scores) == list(POSITIONS)
-        assert stance.confidence == max(stance.scores.values())
+        assert stance.confidence == stance.scores[stance.position]
 
 
 def test_shipped_model_gives_the_same_scores_from_concurrent_threads(shipped_model):

@@ -171,3 +171,37 @@ def test_the_sample_article_has_one_trump_and_one_poetin_with_their_descriptions
     assert {("name", "Poetin"), ("nominal", "De Russische leider"), ("nominal", "de Russische president")} <= (
         poetin_mentions
     )
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            "[Forum voor Democratie|ORG] won. [Forum|ORG] kreeg de meeste zetels.",
+            {"Forum voor Democratie": ["Forum", "Forum voor Democratie"]},
+        ),
+        (
+            "De [Tweede Kamer|ORG] stemde in. De [Kamer|ORG] wil een plan.",
+            {"Tweede Kamer": ["Kamer", "Tweede Kamer"]},
+        ),
+        (
+            "[Al-Qaida|ORG] eiste de aanslag op. Volgens experts is [Al Qaida|PER:0.6] nog actief.",
+            {"Al Qaida": ["Al Qaida", "Al-Qaida"]},
+        ),
+    ],
+)
+def test_a_short_or_differently_hyphenated_organisation_name_joins_the_longer_one(source, expected):
+    actors = actors_of(source)
+    assert names(actors) == expected
+    assert actors[0].type == "ORG"
+
+
+def test_an_organisation_word_shared_by_two_names_or_confidently_a_place_joins_neither():
+    shared = "De [Europese Unie|ORG] en de [Afrikaanse Unie|ORG] spraken. De [Unie|ORG] zweeg."
+    assert names(actors_of(shared)) == {
+        "Europese Unie": ["Europese Unie"],
+        "Afrikaanse Unie": ["Afrikaanse Unie"],
+        "Unie": ["Unie"],
+    }
+    place = "[FC Utrecht|ORG] won. In [Utrecht|LOC:0.98] was het feest."
+    assert names(actors_of(place, {"ORG", "LOC"})) == {"FC Utrecht": ["FC Utrecht"], "Utrecht": ["Utrecht"]}
