@@ -47,15 +47,13 @@ def serve(root: Path) -> None:
 
     from schemas.response import AnalysisSchema
     from service import pipeline as pipeline_module
-    from service.models.ner import load_ner_model
-    from service.models.stance import load_stance_model
-    from service.pipeline import Document, Pipeline
+    from service.config import Settings
+    from service.pipeline import Document
+    from service.state import build_pipeline
 
     torch.set_num_threads(1)
-    pipeline = Pipeline(
-        load_ner_model(str(root / "models" / "ner-nl-compact" / "model.pt")),
-        load_stance_model(root / "models" / "stance-nl-compact"),
-    )
+    # Each tree builds its pipeline as its service does, with the default settings: its own shipped models.
+    pipeline = build_pipeline(Settings())
     schema = AnalysisSchema()
     _send(channel, {"ready": True, "pipeline_module": pipeline_module.__file__})
     for line in sys.stdin:
