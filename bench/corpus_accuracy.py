@@ -20,7 +20,7 @@ gold actors by their mentions: a predicted actor is the gold actor that most of 
   returned for an actor and topic with no gold unit at all; ``reliability``: the returned stances binned by their
   confidence (the pooled score of the returned position), with the share right and the share on the other pole.
 
-    python -m bench.corpus_accuracy --split test --out bench/results/corpus_test_before.json
+    python -m bench.corpus_accuracy --split dev --out bench/results/corpus_dev.json
 """
 
 from __future__ import annotations
