@@ -15,7 +15,7 @@ import pytest
 
 from service import create_app
 from service.config import Settings
-from tests.helpers import SAMPLE_ARTICLE, SHIPPED_NER, SHIPPED_STANCE, Pace, measure_pace, tiny_model_server
+from tests.helpers import SAMPLE_ARTICLE, SHIPPED_NER, SHIPPED_STANCE, Pace, measure_pace, paced, tiny_model_server
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -84,8 +84,9 @@ def pace(tiny_pipeline) -> Pace:
 
 
 @pytest.fixture()
-def app(tiny_pipeline):
-    return create_app(Settings(max_text_chars=5_000, max_batch_docs=4, max_content_length=64_000), tiny_pipeline)
+def app(tiny_pipeline, pace):
+    settings = Settings(max_text_chars=5_000, max_batch_docs=4, max_content_length=64_000)
+    return create_app(paced(settings, pace), tiny_pipeline)
 
 
 @pytest.fixture()

@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 import time
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bench.harness import read_articles
 from bench.server import GunicornServer, running_server
-from service.config import PROJECT_ROOT
+from service.config import PROJECT_ROOT, Settings
 
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
 SAMPLE_ARTICLE = SHARED_DATA / "samples" / "helsinki-2018-07.txt"
@@ -87,6 +87,14 @@ class Pace:
 def generous(measured_s: float) -> float:
     """Seconds to wait for work that took ``measured_s`` seconds when measured on this machine."""
     return max(MIN_WAIT_S, GENEROUS * measured_s)
+
+
+def paced(settings: Settings, pace: Pace) -> Settings:
+    """``settings`` with a request deadline from the machine: the largest body they admit (``max_batch_docs``
+    texts of ``max_text_chars``) analysed at the measured pace. For apps whose tests are not about the deadline:
+    the default 60 s turns an analysis on a busy machine into a 504."""
+    largest = settings.max_batch_docs * settings.max_text_chars
+    return replace(settings, request_timeout=pace.text(largest))
 
 
 def whole_seconds(seconds: float) -> str:
