@@ -65,6 +65,7 @@ class Pace:
     """
 
     reference_s: float  # the tiny pipeline's analysis of REFERENCE_CHARS characters of real text, measured
+    short_s: float  # the same for one short sentence (SHORT_TEXT), measured
 
     def allow(self, references: float) -> float:
         """Seconds to wait for work that takes about ``references`` reference analyses."""
@@ -102,12 +103,19 @@ def whole_seconds(seconds: float) -> str:
     return str(math.ceil(seconds))
 
 
+SHORT_TEXT = "Rutte sprak in Brussel met Kaag."
+
+
 def measure_pace(pipeline) -> Pace:
-    """Time the pipeline on REFERENCE_CHARS characters of real text, after an untimed warm-up call."""
+    """Time the pipeline on one short sentence and on REFERENCE_CHARS characters of real text, after an untimed
+    warm-up call."""
     from service.documents import Document
 
-    pipeline.analyze([Document("Rutte sprak in Brussel met Kaag.")])
-    text = real_text(REFERENCE_CHARS)
-    started = time.monotonic()
-    pipeline.analyze([Document(text)])
-    return Pace(time.monotonic() - started)
+    def seconds(text: str) -> float:
+        started = time.monotonic()
+        pipeline.analyze([Document(text)])
+        return time.monotonic() - started
+
+    seconds(SHORT_TEXT)
+    short_s = seconds(SHORT_TEXT)
+    return Pace(reference_s=seconds(real_text(REFERENCE_CHARS)), short_s=short_s)

@@ -3,6 +3,7 @@ deadline, and the app keeps serving afterwards."""
 
 from __future__ import annotations
 
+import math
 import time
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -14,7 +15,7 @@ from bench.server import poll_until
 from service import create_app
 from service.api.analyze import RETRY_AFTER_SECONDS
 from service.config import Settings
-from tests.helpers import tiny_model_server
+from tests.helpers import REFERENCE_CHARS, SHORT_TEXT, tiny_model_server
 
 PROBLEM = "application/problem+json"
 
@@ -59,20 +60,19 @@ def test_a_burst_beyond_the_queue_gets_503_with_retry_after_before_any_analysis_
             assert answered_at < first_analysis_done, "refused at once, not after waiting for a slot"
 
 
-# How far below the measured pace the slow request's deadline lies: the request outlasts it on any machine.
-DEADLINE_BELOW_PACE = 10
-
-
 @pytest.mark.slow
 def test_a_request_past_request_timeout_gets_504_and_the_app_keeps_serving(tiny_pipeline, article_text, pace):
     """In-process (the same app a gunicorn worker runs): the request thread answers 504 at the deadline while
     the analysis finishes in the background holding the only slot; then requests are served again.
 
-    The deadline comes from the machine: a tenth of what one reference analysis (5,000 characters) takes here,
-    for a text of 100,000 characters, so the analysis outlasts it on a fast machine as surely as on a busy one."""
-    deadline = pace.reference_s / DEADLINE_BELOW_PACE
+    The deadline must lie between a short request (served in time) and the slow one (100,000 characters, past
+    it), on a fast machine as on a busy one: it comes from the machine, halfway between the two durations on a
+    log scale (at the measured pace, the slow text about 20 reference analyses), so each is a wide margin."""
+    slow_text = article_text * 2
+    slow_s = pace.reference_s * len(slow_text) / REFERENCE_CHARS
+    deadline = math.sqrt(pace.short_s * slow_s)
     client = create_app(Settings(request_timeout=deadline, max_inflight=1, max_queue=0), tiny_pipeline).test_client()
-    slow = client.post("/v1/analyze", json={"text": article_text * 2})
+    slow = client.post("/v1/analyze", json={"text": slow_text})
     assert slow.status_code == 504
     assert slow.mimetype == PROBLEM
     assert "REQUEST_TIMEOUT" in slow.get_json()["detail"]
@@ -81,11 +81,11 @@ def test_a_request_past_request_timeout_gets_504_and_the_app_keeps_serving(tiny_
     statuses = []
 
     def served() -> bool:
-        quick = client.post("/v1/analyze", json={"text": "Rutte sprak."})
+        quick = client.post("/v1/analyze", json={"text": SHORT_TEXT})
         statuses.append(quick.status_code)
         return quick.status_code == 200
 
     # the slow analysis still holds the only slot: retry as a client would (Retry-After) until it is done
-    background = pace.text(len(article_text) * 2)
+    background = pace.text(len(slow_text))
     poll_until(served, timeout=background, interval=RETRY_AFTER_SECONDS, what="a short request served again")
     assert set(statuses) <= {200, 503}, "only the busy slot delays it"
