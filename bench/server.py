@@ -105,10 +105,10 @@ class GunicornServer:
         """Seconds from process start until ``GET path`` answered 200."""
         return self.wait_until(lambda client: client.get(path).status_code == 200, f"GET {path} 200", timeout, interval)
 
-    def readiness(self) -> dict[str, Any]:
-        """The body of ``/readyz`` (status and detail), or {} while nothing answers."""
+    def readiness(self, timeout: float = 5) -> dict[str, Any]:
+        """The body of ``/readyz`` (status and detail), or {} while nothing answers within ``timeout`` seconds."""
         try:
-            return httpx.get(f"{self.url}/readyz", timeout=5).json()
+            return httpx.get(f"{self.url}/readyz", timeout=timeout).json()
         except httpx.TransportError:
             return {}
 
@@ -120,13 +120,13 @@ class GunicornServer:
             return []
         return sorted(int(pid) for pid in children)
 
-    def stop(self) -> int:
-        """SIGTERM (SIGKILL after ``STOP_TIMEOUT_S``) and the exit status; a server that already exited is
+    def stop(self, timeout: float = STOP_TIMEOUT_S) -> int:
+        """SIGTERM (SIGKILL after ``timeout`` seconds) and the exit status; a server that already exited is
         only collected."""
         if self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(timeout=STOP_TIMEOUT_S)
+                self.process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()

@@ -15,7 +15,7 @@ import pytest
 
 from service import create_app
 from service.config import Settings
-from tests.helpers import SAMPLE_ARTICLE, SHIPPED_NER, SHIPPED_STANCE, tiny_model_server
+from tests.helpers import SAMPLE_ARTICLE, SHIPPED_NER, SHIPPED_STANCE, Pace, measure_pace, paced, tiny_model_server
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -76,9 +76,17 @@ def shipped_pipeline(stance_model, actor_stance_model, language_identifier):
     return Pipeline(load_ner_model(str(SHIPPED_NER)), stance_model, actor_stance_model, language_identifier)
 
 
+@pytest.fixture(scope="session")
+def pace(tiny_pipeline) -> Pace:
+    """This machine's pace now, measured once per session: the bounds of every wait in the tests derive from it
+    (tests/helpers.py, ``Pace``), so a busy machine waits longer instead of failing."""
+    return measure_pace(tiny_pipeline)
+
+
 @pytest.fixture()
-def app(tiny_pipeline):
-    return create_app(Settings(max_text_chars=5_000, max_batch_docs=4, max_content_length=64_000), tiny_pipeline)
+def app(tiny_pipeline, pace):
+    settings = Settings(max_text_chars=5_000, max_batch_docs=4, max_content_length=64_000)
+    return create_app(paced(settings, pace), tiny_pipeline)
 
 
 @pytest.fixture()
@@ -87,8 +95,13 @@ def client(app):
 
 
 @pytest.fixture(scope="session")
-def gunicorn_server(tiny_tagger_path, tmp_path_factory):
-    """One gunicorn server on the tiny tagger with the same small limits as ``app``, for the whole session."""
+def gunicorn_server(tiny_tagger_path, tmp_path_factory, pace):
+    """One gunicorn server on the tiny tagger with the same small limits as ``app``, for the whole session.
+
+    Its request deadline comes from the machine (the largest body: a batch of 4 texts at the limit), so that a
+    busy machine never turns a valid request into a 504; no test here is about that deadline."""
     limits = {"MAX_BATCH_DOCS": "4", "MAX_CONTENT_LENGTH": "64000", "MAX_TEXT_CHARS": "5000"}
-    with tiny_model_server(tiny_tagger_path, tmp_path_factory.mktemp("gunicorn") / "server.log", **limits) as server:
+    deadline = {"REQUEST_TIMEOUT": str(pace.text(4 * 5000))}
+    log = tmp_path_factory.mktemp("gunicorn") / "server.log"
+    with tiny_model_server(tiny_tagger_path, log, pace, **limits, **deadline) as server:
         yield server

@@ -8,6 +8,7 @@ import pytest
 from service import create_app
 from service.config import Settings
 from tests.api.test_errors import assert_problem
+from tests.helpers import paced
 
 TEXT = "Mark Rutte prijst Sigrid Kaag om haar leiderschap. Geert Wilders reageerde niet."
 RUTTE = {"start": 0, "end": 10}
@@ -67,8 +68,8 @@ def test_info_lists_the_actor_stance_model_and_its_target_types(client):
 
 
 @pytest.fixture(scope="module")
-def sample_result(shipped_pipeline, sample_text):
-    client = create_app(Settings(), shipped_pipeline).test_client()
+def sample_result(shipped_pipeline, sample_text, pace):
+    client = create_app(paced(Settings(), pace), shipped_pipeline).test_client()
     response = client.post("/v1/analyze", json={"text": sample_text, "options": {"actor_types": ["PER", "ORG"]}})
     assert response.status_code == 200
     return response.get_json()

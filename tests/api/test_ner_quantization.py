@@ -6,6 +6,7 @@ import pytest
 from service import create_app
 from service.config import Settings
 from service.state import build_pipeline
+from tests.helpers import paced
 
 pytestmark = pytest.mark.slow
 
@@ -15,8 +16,8 @@ def quantized_pipeline():
     return build_pipeline(Settings.from_env({}))
 
 
-def analyze(pipeline, text):
-    client = create_app(Settings(), pipeline).test_client()
+def analyze(pipeline, text, pace):
+    client = create_app(paced(Settings(), pace), pipeline).test_client()
     response = client.post("/v1/analyze", json={"id": "helsinki-2018-07", "text": text})
     assert response.status_code == 200
     return response.get_json()
@@ -35,9 +36,11 @@ def test_the_default_converts_every_lstm_of_the_shipped_tagger_at_load(quantized
     )
 
 
-def test_the_quantized_tagger_finds_the_sample_articles_entities(quantized_pipeline, shipped_pipeline, sample_text):
-    int8 = analyze(quantized_pipeline, sample_text)
-    fp32 = analyze(shipped_pipeline, sample_text)
+def test_the_quantized_tagger_finds_the_sample_articles_entities(
+    quantized_pipeline, shipped_pipeline, sample_text, pace
+):
+    int8 = analyze(quantized_pipeline, sample_text, pace)
+    fp32 = analyze(shipped_pipeline, sample_text, pace)
     for entity in int8["entities"]:
         assert sample_text[entity["start"] : entity["end"]] == entity["text"]
     assert {"Donald Trump", "Vladimir Poetin"} <= {e["text"] for e in int8["entities"] if e["type"] == "PER"}

@@ -17,10 +17,10 @@ def test_health_ready_info(client):
     assert info["limits"] == {"max_text_chars": 5000, "max_batch_docs": 4, "max_content_length": 64000}
 
 
-def test_readiness_is_503_while_models_fail_to_load(tmp_path):
+def test_readiness_is_503_while_models_fail_to_load(tmp_path, pace):
     settings = Settings(ner_model=str(tmp_path / "missing.pt"))
     app = create_app(settings)
-    app.extensions["model_state"].wait(timeout=60)
+    assert app.extensions["model_state"].wait(timeout=pace.start()), "model loading neither failed nor finished"
     client = app.test_client()
     response = client.get("/readyz")
     assert response.status_code == 503

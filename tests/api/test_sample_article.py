@@ -4,13 +4,14 @@ import pytest
 
 from service import create_app
 from service.config import Settings
+from tests.helpers import paced
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def sample_result(shipped_pipeline, sample_text):
-    client = create_app(Settings(), shipped_pipeline).test_client()
+def sample_result(shipped_pipeline, sample_text, pace):
+    client = create_app(paced(Settings(), pace), shipped_pipeline).test_client()
     response = client.post("/v1/analyze", json={"id": "helsinki-2018-07", "text": sample_text})
     assert response.status_code == 200
     return response.get_json()

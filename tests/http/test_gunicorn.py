@@ -9,8 +9,8 @@ ARTICLE = "Donald Trump sprak in Helsinki met Vladimir Poetin. Volgens Trump is 
 
 
 @pytest.fixture(scope="module")
-def http(gunicorn_server):
-    with httpx.Client(base_url=gunicorn_server.url, timeout=60) as client:
+def http(gunicorn_server, pace):
+    with httpx.Client(base_url=gunicorn_server.url, timeout=pace.text(4 * 5000)) as client:
         yield client
 
 
@@ -84,10 +84,10 @@ def test_health_readiness_info_openapi_metrics_over_http(http):
         ({"method": "DELETE", "url": "/v1/analyze"}, 405),
     ],
 )
-def test_error_codes_over_http_are_problem_json(gunicorn_server, request_kwargs, status):
+def test_error_codes_over_http_are_problem_json(gunicorn_server, pace, request_kwargs, status):
     # One connection per case: a 413 is answered before its body is read, and whether the client can reuse
     # that connection depends on how far it got sending the body; each case here is about one answer's body.
-    with httpx.Client(base_url=gunicorn_server.url, timeout=60) as client:
+    with httpx.Client(base_url=gunicorn_server.url, timeout=pace.request()) as client:
         response = client.request(**request_kwargs)
     assert response.status_code == status
     assert response.headers["Content-Type"].startswith("application/problem+json")

@@ -20,8 +20,8 @@ GENERATED_ID = re.compile(r"[0-9a-f]{32}")
 
 
 @pytest.fixture(scope="module")
-def http(gunicorn_server):
-    with httpx.Client(base_url=gunicorn_server.url, timeout=60) as client:
+def http(gunicorn_server, pace):
+    with httpx.Client(base_url=gunicorn_server.url, timeout=pace.request()) as client:
         yield client
 
 
@@ -31,9 +31,9 @@ def address(gunicorn_server) -> tuple[str, int]:
     return url.hostname, url.port
 
 
-def send_raw(address: tuple[str, int], request: bytes) -> tuple[int, dict[str, str], bytes]:
+def send_raw(address: tuple[str, int], request: bytes, timeout: float) -> tuple[int, dict[str, str], bytes]:
     """Send bytes as they are (no client library would send a broken request) and read the whole answer."""
-    with socket.create_connection(address, timeout=30) as sock:
+    with socket.create_connection(address, timeout=timeout) as sock:
         sock.sendall(request)
         answer = b""
         while chunk := sock.recv(65536):
@@ -75,9 +75,9 @@ def test_a_request_id_with_odd_characters_is_replaced_not_echoed(http, request_i
 
 
 @pytest.mark.parametrize("request_id", [b"a\rforged", b"a\x01b"])
-def test_a_request_id_with_control_characters_is_a_400_problem_that_does_not_echo_it(address, request_id):
+def test_a_request_id_with_control_characters_is_a_400_problem_that_does_not_echo_it(address, pace, request_id):
     request = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Request-ID: " + request_id + b"\r\n\r\n"
-    status, headers, body = send_raw(address, request)
+    status, headers, body = send_raw(address, request, pace.request())
     assert_problem(status, headers, body, 400)
     assert request_id not in body
 
@@ -107,12 +107,12 @@ def test_oversized_headers_are_a_431_problem(http, extra_headers, detail):
         (b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
     ],
 )
-def test_a_malformed_request_gets_a_problem_not_an_html_page(address, raw_request, status):
-    answer_status, headers, body = send_raw(address, raw_request)
+def test_a_malformed_request_gets_a_problem_not_an_html_page(address, pace, raw_request, status):
+    answer_status, headers, body = send_raw(address, raw_request, pace.request())
     assert_problem(answer_status, headers, body, status)
     assert b"<html" not in body
 
 
-def test_the_server_still_answers_after_refusing_malformed_requests(address, http):
-    send_raw(address, b"GARBAGE\r\n\r\n")
+def test_the_server_still_answers_after_refusing_malformed_requests(address, http, pace):
+    send_raw(address, b"GARBAGE\r\n\r\n", pace.request())
     assert http.get("/healthz").json() == {"status": "ok"}

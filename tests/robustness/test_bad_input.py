@@ -13,16 +13,17 @@ import pytest
 
 from service import create_app
 from service.config import Settings
-from tests.helpers import real_text
+from tests.helpers import paced, real_text
 
 PROBLEM = "application/problem+json"
 NAMES = "Donald Trump sprak in Helsinki met Vladimir Poetin. Volgens Rutte is de NAVO te zwak."
 
 
 @pytest.fixture(scope="module")
-def client(tiny_pipeline):
-    """The app with the default limits (200,000 characters, 64 documents, 16 MiB), except 8 documents."""
-    return create_app(Settings(max_batch_docs=8), tiny_pipeline).test_client()
+def client(tiny_pipeline, pace):
+    """The app with the default limits (200,000 characters, 64 documents, 16 MiB), except 8 documents; its
+    request deadline from the machine."""
+    return create_app(paced(Settings(max_batch_docs=8), pace), tiny_pipeline).test_client()
 
 
 def post_raw(client, body: bytes, path: str = "/v1/analyze"):

@@ -7,14 +7,15 @@ from openapi_spec_validator import validate
 
 from service import create_app
 from service.config import Settings, SettingsError
+from tests.helpers import paced
 
 KEYS = ("first-key-0123456789", "second-key-9876543210")
 ARTICLE = {"text": "Donald Trump sprak in Helsinki met Vladimir Poetin."}
 
 
 @pytest.fixture(scope="module")
-def keyed(tiny_pipeline):
-    return create_app(Settings(api_keys=KEYS), tiny_pipeline).test_client()
+def keyed(tiny_pipeline, pace):
+    return create_app(paced(Settings(api_keys=KEYS), pace), tiny_pipeline).test_client()
 
 
 @pytest.mark.parametrize(
