@@ -51,6 +51,7 @@ class Actor:
     type: str
     mentions: list[Mention] = field(default_factory=list)
     key: tuple[str, ...] = ()
+    public_id: str = ""
 
     @property
     def name(self) -> str:
@@ -66,6 +67,11 @@ class Actor:
 
     @property
     def id(self) -> str:
+        """The public id, ``type:slug-of-the-name``: the one ``group_actors`` gave (unique in the document), else
+        made from the name."""
+        return self.public_id or self.slug()
+
+    def slug(self) -> str:
         slug = re.sub(r"[^\w]+", "-", self.name.casefold()).strip("-")
         return f"{self.type.lower()}:{slug}"
 
@@ -98,11 +104,26 @@ def group_actors(entities: list[Entity], actor_types: set[str], text: str, sente
     ]
     for index, mention in resolve_references(actors, text, sentences):
         actors[index].mentions.append(mention)
-    wanted = [actor for actor in actors if actor.type in actor_types]
-    for actor in wanted:
+    for actor in actors:
         actor.mentions.sort(key=lambda m: (m.start, m.end))
-    wanted.sort(key=lambda actor: actor.mentions[0].start)
-    return wanted
+    actors.sort(key=lambda actor: actor.mentions[0].start)
+    _give_unique_ids(actors)
+    return [actor for actor in actors if actor.type in actor_types]
+
+
+def _give_unique_ids(actors: list[Actor]) -> None:
+    """Each actor's public id, made once, unique in the document: two actors whose names make one slug (names
+    the grouping kept apart, such as an ambiguous bare surname) are told apart by a number, in order of first
+    mention ("per:trump", "per:trump-2")."""
+    taken: set[str] = set()
+    for actor in actors:
+        base = candidate = actor.slug()
+        number = 1
+        while candidate in taken:
+            number += 1
+            candidate = f"{base}-{number}"
+        taken.add(candidate)
+        actor.public_id = candidate
 
 
 def _name_mention(entity: Entity) -> Mention:

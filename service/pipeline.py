@@ -124,8 +124,8 @@ class Pipeline:
         model call over the evidence of every document (``service.relations``)."""
         evidence: list[list[Evidence]] = []
         for d, doc in enumerate(documents):
-            requested = {id(actor) for actor in actors[d]}
-            sources = {i for i, actor in enumerate(grouped[d]) if id(actor) in requested}
+            requested = {actor.id for actor in actors[d]}
+            sources = {i for i, actor in enumerate(grouped[d]) if actor.id in requested}
             found = (
                 select_evidence(doc.text, sentences[d], grouped[d], quotes[d], sources, target_actor_ids(grouped[d]))
                 if doc.options.stances
@@ -139,8 +139,8 @@ class Pipeline:
         for d, found in enumerate(evidence):
             by_grouped = aggregate_relations(found, verdicts[position : position + len(found)], grouped[d])
             position += len(found)
-            index_of = {id(actor): i for i, actor in enumerate(actors[d])}
-            relations.append({index_of[id(grouped[d][g])]: stances for g, stances in by_grouped.items()})
+            index_of = {actor.id: i for i, actor in enumerate(actors[d])}
+            relations.append({index_of[grouped[d][g].id]: stances for g, stances in by_grouped.items()})
         return relations
 
     def _actor_stances(
@@ -243,8 +243,7 @@ def _quotes(doc: Document, sentences: list[Sentence], actors: list[Actor]) -> li
     """The document's quotes, speakers resolved through every mention (of any kind) of its actors."""
     mentions = []
     for actor in actors:
-        actor_id = actor.id  # derived from the mentions on every access: read once per actor
-        mentions.extend((m.start, m.end, actor_id) for m in actor.mentions)
+        mentions.extend((m.start, m.end, actor.id) for m in actor.mentions)
     return find_quotes(doc.text, sentences, mentions)
 
 
@@ -273,14 +272,13 @@ def _result(
 
 
 def _actor_result(actor: Actor, weight: float, said_by: dict[str, list[Quote]], stances: list[Stance]) -> ActorResult:
-    actor_id = actor.id  # derived from the mentions on every access: read once
     return ActorResult(
-        id=actor_id,
+        id=actor.id,
         name=actor.name,
         type=actor.type,
         salience=weight,
         mentions=tuple(actor.mentions),
-        quotes=tuple(said_by.get(actor_id, ())),
+        quotes=tuple(said_by.get(actor.id, ())),
         stances=tuple(stances),
     )
 

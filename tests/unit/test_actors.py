@@ -205,3 +205,8 @@ def test_an_organisation_word_shared_by_two_names_or_confidently_a_place_joins_n
     }
     place = "[FC Utrecht|ORG] won. In [Utrecht|LOC:0.98] was het feest."
     assert names(actors_of(place, {"ORG", "LOC"})) == {"FC Utrecht": ["FC Utrecht"], "Utrecht": ["Utrecht"]}
+
+
+def test_actors_whose_names_make_one_slug_get_distinct_ids_in_order_of_first_mention():
+    actors = actors_of("[D Hondt|PER] sprak. Later zweeg [D'Hondt|PER] over de zetels.")
+    assert [(actor.name, actor.id) for actor in actors] == [("D Hondt", "per:d-hondt"), ("D'Hondt", "per:d-hondt-2")]
