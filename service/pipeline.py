@@ -1,6 +1,9 @@
 """The analysis pipeline: text -> sentences -> entities (tagged, then repaired with the whole document) ->
 actors -> quotes and stances (on issue topics, and toward the other actors). Knows no HTTP.
 
+Each article travels through the stages as one ``Analysis``, to which each stage adds its layer: the stages read
+the layers before theirs from it, and actors are named by their ids (unique in the article) throughout.
+
 All sentences of all documents of a request go to the tagger in one call, all actor windows to the stance
 model in one call and all actor-to-actor evidence to the actor-stance model in one call, so a batch request
 costs far less than the same documents one by one. The
@@ -11,7 +14,7 @@ there, once.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from service.actors import Actor, group_actors, salience
 from service.documents import Document
@@ -47,12 +50,33 @@ from service.text import Sentence, split_sentences
 POSITIONS = ("positive", "negative", "neutral")
 
 
+@dataclass
+class Analysis:
+    """One article as it goes through the pipeline; each stage fills its layer.
+
+    ``actors`` holds every actor the grouping found, of the requested types and of the types a stance may be
+    toward; ``stances`` maps an actor id to its stances, issue stances (added first) before actor stances.
+    """
+
+    document: Document
+    sentences: list[Sentence]
+    entities: list[Entity] = field(default_factory=list)
+    actors: list[Actor] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    stances: dict[str, list[Stance]] = field(default_factory=dict)
+
+    @property
+    def requested_actors(self) -> list[Actor]:
+        """The actors of the types the caller asked for, in order of first mention."""
+        return [actor for actor in self.actors if actor.type in self.document.options.actor_types]
+
+
 @dataclass(frozen=True)
 class _StanceInput:
     """An actor mention waiting for its stance: where it is, and the window the model reads."""
 
-    document: int
-    actor: int
+    analysis: Analysis
+    actor: str
     mention: Mention
     window: str
 
@@ -87,94 +111,79 @@ class Pipeline:
 
     def analyze(self, documents: Sequence[Document]) -> list[DocumentResult]:
         """Analyse ``documents`` together; results come back in input order."""
-        sentences = [split_sentences(doc.text) for doc in documents]
-        tagged = self.ner.tag([(doc.text, sents) for doc, sents in zip(documents, sentences)])
-        entities = [
-            [e for e in refine_entities(found, doc.text, sents) if e.confidence >= doc.options.min_confidence]
-            for doc, found, sents in zip(documents, tagged, sentences)
-        ]
-        # Targets of actor stances may be of types the caller did not ask for; the requested actors are the
-        # same whichever types are grouped (resolution sees every named actor), so one grouping serves both.
-        grouped = [
-            group_actors(found, _grouped_types(doc), doc.text, sents)
-            for doc, found, sents in zip(documents, entities, sentences)
-        ]
-        actors = [
-            [actor for actor in every if actor.type in doc.options.actor_types]
-            for doc, every in zip(documents, grouped)
-        ]
-        quotes = [_quotes(doc, sents, found) for doc, sents, found in zip(documents, sentences, actors)]
-        stances = self._actor_stances(documents, sentences, actors)
-        relations = self._relations(documents, sentences, actors, grouped, quotes)
+        analyses = [Analysis(doc, split_sentences(doc.text)) for doc in documents]
+        self._find_entities(analyses)
+        for analysis in analyses:
+            # Targets of actor stances may be of types the caller did not ask for; the requested actors are the
+            # same whichever types are grouped (resolution sees every named actor), so one grouping serves both.
+            doc = analysis.document
+            analysis.actors = group_actors(analysis.entities, _grouped_types(doc), doc.text, analysis.sentences)
+            analysis.quotes = _quotes(analysis)
+        self._issue_stances([a for a in analyses if a.document.options.stances])
+        self._actor_stances([a for a in analyses if a.document.options.stances])
         models = self.models_used()
-        return [
-            _result(doc, models, entities[i], actors[i], _joined(stances.get(i, {}), relations[i]), quotes[i])
-            for i, doc in enumerate(documents)
-        ]
+        return [_result(analysis, models) for analysis in analyses]
 
-    def _relations(
-        self,
-        documents: Sequence[Document],
-        sentences: list[list[Sentence]],
-        actors: list[list[Actor]],
-        grouped: list[list[Actor]],
-        quotes: list[list[Quote]],
-    ) -> list[dict[int, list[Stance]]]:
-        """Actor stances per document and requested actor (index into ``actors``), from one actor-stance
-        model call over the evidence of every document (``service.relations``)."""
+    def _find_entities(self, analyses: list[Analysis]) -> None:
+        """Entities of every article, from one tagger call over all their sentences, repaired per article."""
+        tagged = self.ner.tag([(a.document.text, a.sentences) for a in analyses])
+        for analysis, found in zip(analyses, tagged, strict=True):
+            refined = refine_entities(found, analysis.document.text, analysis.sentences)
+            analysis.entities = [e for e in refined if e.confidence >= analysis.document.options.min_confidence]
+
+    def _actor_stances(self, analyses: list[Analysis]) -> None:
+        """Each requested actor's stances toward the other actors, from one actor-stance model call over the
+        evidence of every article (``service.relations``)."""
         evidence: list[list[Evidence]] = []
-        for d, doc in enumerate(documents):
-            requested = {actor.id for actor in actors[d]}
-            sources = {i for i, actor in enumerate(grouped[d]) if actor.id in requested}
-            found = (
-                select_evidence(doc.text, sentences[d], grouped[d], quotes[d], sources, target_actor_ids(grouped[d]))
-                if doc.options.stances
-                else []
+        for analysis in analyses:
+            requested = {actor.id for actor in analysis.requested_actors}
+            sources = {i for i, actor in enumerate(analysis.actors) if actor.id in requested}
+            targets = target_actor_ids(analysis.actors)
+            doc = analysis.document
+            evidence.append(
+                select_evidence(doc.text, analysis.sentences, analysis.actors, analysis.quotes, sources, targets)
             )
-            evidence.append(found)
         verdicts = self.actor_stance_model.predict(
             [(item.model_text, item.source_span, item.target_span) for found in evidence for item in found]
         )
-        relations, position = [], 0
-        for d, found in enumerate(evidence):
-            by_grouped = aggregate_relations(found, verdicts[position : position + len(found)], grouped[d])
+        position = 0
+        for analysis, found in zip(analyses, evidence, strict=True):
+            by_source = aggregate_relations(found, verdicts[position : position + len(found)], analysis.actors)
             position += len(found)
-            index_of = {actor.id: i for i, actor in enumerate(actors[d])}
-            relations.append({index_of[grouped[d][g].id]: stances for g, stances in by_grouped.items()})
-        return relations
+            for source, stances in by_source.items():
+                analysis.stances.setdefault(analysis.actors[source].id, []).extend(stances)
 
-    def _actor_stances(
-        self,
-        documents: Sequence[Document],
-        sentences: list[list[Sentence]],
-        actors: list[list[Actor]],
-    ) -> dict[int, dict[int, list[Stance]]]:
-        """Stances per document and actor, from one stance-model call over every name mention's window.
+    def _issue_stances(self, analyses: list[Analysis]) -> None:
+        """Each requested actor's issue stances, from one stance-model call over every name mention's window.
 
         Only names feed the windows, as before pronouns and descriptions joined the actors: the stance model
         was trained on windows around names, and whether windows around the other kinds help is not measured.
         """
         inputs = [
-            _StanceInput(d, a, m, stance_window(doc.text, sentences[d], m.sentence, m.start, m.end))
-            for d, doc in enumerate(documents)
-            if doc.options.stances
-            for a, actor in enumerate(actors[d])
+            _StanceInput(
+                analysis,
+                actor.id,
+                m,
+                stance_window(analysis.document.text, analysis.sentences, m.sentence, m.start, m.end),
+            )
+            for analysis in analyses
+            for actor in analysis.requested_actors
             for m in actor.mentions
             if m.kind == "name"
         ]
         if not inputs:
-            return {}
+            return
         predictions = self.stance_model.predict_relevant([item.window for item in inputs])
-        pooled: dict[int, dict[int, list[tuple[_StanceInput, list[TopicStance]]]]] = {}
-        for item, prediction in zip(inputs, predictions):
-            pooled.setdefault(item.document, {}).setdefault(item.actor, []).append((item, prediction))
-        return {
-            d: {
-                a: aggregate_stances(items, documents[d].text, sentences[d], self.stance_model.pole_margin)
-                for a, items in by_actor.items()
-            }
-            for d, by_actor in pooled.items()
-        }
+        pooled: dict[tuple[int, str], list[tuple[_StanceInput, list[TopicStance]]]] = {}
+        for item, prediction in zip(inputs, predictions, strict=True):
+            pooled.setdefault((id(item.analysis), item.actor), []).append((item, prediction))
+        for items in pooled.values():
+            analysis, actor = items[0][0].analysis, items[0][0].actor
+            stances = aggregate_stances(
+                items, analysis.document.text, analysis.sentences, self.stance_model.pole_margin
+            )
+            if stances:
+                analysis.stances.setdefault(actor, []).extend(stances)
 
     def stance(
         self,
@@ -234,30 +243,17 @@ def _grouped_types(doc: Document) -> set[str]:
     return set(doc.options.actor_types) | (TARGET_TYPES if doc.options.stances else set())
 
 
-def _joined(topic_stances: dict[int, list[Stance]], actor_stances: dict[int, list[Stance]]) -> dict[int, list[Stance]]:
-    """Each actor's one list of stances: issue stances first (most relevant first), then actor stances."""
-    return {a: topic_stances.get(a, []) + actor_stances.get(a, []) for a in topic_stances.keys() | actor_stances.keys()}
+def _quotes(analysis: Analysis) -> list[Quote]:
+    """The article's quotes, speakers resolved through every mention (of any kind) of its requested actors."""
+    mentions = [(m.start, m.end, actor.id) for actor in analysis.requested_actors for m in actor.mentions]
+    return find_quotes(analysis.document.text, analysis.sentences, mentions)
 
 
-def _quotes(doc: Document, sentences: list[Sentence], actors: list[Actor]) -> list[Quote]:
-    """The document's quotes, speakers resolved through every mention (of any kind) of its actors."""
-    mentions = []
-    for actor in actors:
-        mentions.extend((m.start, m.end, actor.id) for m in actor.mentions)
-    return find_quotes(doc.text, sentences, mentions)
-
-
-def _result(
-    doc: Document,
-    models: ModelsUsed,
-    entities: list[Entity],
-    actors: list[Actor],
-    stances: dict[int, list[Stance]],
-    quotes: list[Quote],
-) -> DocumentResult:
+def _result(analysis: Analysis, models: ModelsUsed) -> DocumentResult:
+    doc, actors = analysis.document, analysis.requested_actors
     weights = salience(actors)
     said_by: dict[str, list[Quote]] = {}
-    for quote in quotes:
+    for quote in analysis.quotes:
         if quote.speaker is not None:
             said_by.setdefault(quote.speaker, []).append(quote)
     return DocumentResult(
@@ -265,9 +261,12 @@ def _result(
         title=doc.title,
         published_at=doc.published_at,
         models=models,
-        entities=tuple(entities),
-        actors=tuple(_actor_result(actor, weights[i], said_by, stances.get(i, [])) for i, actor in enumerate(actors)),
-        quotes=tuple(quotes),
+        entities=tuple(analysis.entities),
+        actors=tuple(
+            _actor_result(actor, weights[i], said_by, analysis.stances.get(actor.id, []))
+            for i, actor in enumerate(actors)
+        ),
+        quotes=tuple(analysis.quotes),
     )
 
 
