@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import permutations
 from typing import Literal
 
@@ -109,16 +109,7 @@ def _keep(chosen: dict[tuple[int, int, int], Evidence], evidence: Evidence) -> N
     target = word_span(evidence.model_text, *evidence.target_span)
     if source is None or target is None or _overlaps(source, target):
         return
-    trimmed = Evidence(
-        evidence.source,
-        evidence.target,
-        evidence.kind,
-        evidence.sentence,
-        evidence.sentence_index,
-        evidence.model_text,
-        source,
-        target,
-    )
+    trimmed = replace(evidence, source_span=source, target_span=target)
     chosen.setdefault((evidence.source, evidence.target, evidence.sentence_index), trimmed)
 
 

@@ -175,8 +175,9 @@ def split_data(articles: Sequence[Article]) -> SplitData:
 
 def pair_example(example: CorpusExample) -> PairExample:
     evidence = example.evidence
-    return PairExample(example.article, "CC", evidence.model_text, evidence.source_span, evidence.target_span,
-                       example.label or NEUTRAL)  # fmt: skip
+    return PairExample(
+        example.article, "CC", evidence.model_text, evidence.source_span, evidence.target_span, example.label or NEUTRAL
+    )
 
 
 def pooled_pairs(data: SplitData, verdicts: Sequence[PairStance]) -> dict[tuple[str, int, int], str]:
@@ -262,8 +263,9 @@ def train(
     lexicon = PolarityLexicon(read_polarity_lexicon(lexicon_path))
     train_examples = [pair_example(e) for e in data["train"].examples if e.label is not None]
     statements = net2021_examples(net2021_path)
-    dev_marked = [mark_pair(e.evidence.model_text, e.evidence.source_span, e.evidence.target_span)
-                  for e in data["dev"].examples]  # fmt: skip
+    dev_marked = [
+        mark_pair(e.evidence.model_text, e.evidence.source_span, e.evidence.target_span) for e in data["dev"].examples
+    ]
     results, fitted = [], []
     for variant, copies in VARIANTS:
         if copies and not statements:
