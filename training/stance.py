@@ -34,10 +34,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
 
-from service.models.stance import GATE_FILE, METADATA_FILE, POSITIONS, SKLEARN_CLASSIFIER_FILE, load_stance_model
+from service.models.stance import POSITIONS, load_stance_model, save_stance_model
 from training.net2021_issues import (
     issue_units,
     stratified_article_split,
@@ -98,9 +97,6 @@ def save_model(
     classifier_fit: str,
 ) -> dict[str, Any]:
     """Write the model directory the service loads; returns its metadata (topics and thresholds included)."""
-    out.mkdir(parents=True, exist_ok=True)
-    joblib.dump(classifier, out / SKLEARN_CLASSIFIER_FILE, compress=3)
-    joblib.dump(gate, out / GATE_FILE, compress=3)
     metadata = {
         "model_id": MODEL_ID,
         "version": VERSION,
@@ -112,7 +108,7 @@ def save_model(
         "training_data": "issuepositions units.csv (MIT) + net2021 IP statements mapped to codebook topics "
         "(MIT, VU Election Study 2021) + DpgMedia2019 articles (none windows for the gate)",
     }
-    (out / METADATA_FILE).write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
+    save_stance_model(out, classifier, gate, metadata)
     return metadata
 
 

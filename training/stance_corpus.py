@@ -24,7 +24,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -33,7 +32,7 @@ from sklearn.multiclass import OneVsRestClassifier
 
 from corpus.articles import DEFAULT_SHARED, load_texts, news2019_path, topics_path
 from corpus.store import CORPUS_DIR, Article, load_split, read_records, split_path
-from service.models.stance import GATE_FILE, METADATA_FILE, POSITIONS, SKLEARN_CLASSIFIER_FILE, read_stance_model
+from service.models.stance import POSITIONS, read_stance_model, save_stance_model
 from service.models.stance_features import FEATURE_VIEWS, featurise
 from service.models.stance_relevance import TwoStageRelevance
 from training.net2021_issues import issue_units
@@ -131,22 +130,6 @@ def gate_report(gate: dict[str, Any], windows: list[CorpusWindow], topics: tuple
     return out
 
 
-def save_model(out: Path, classifier: dict, gate: dict, topics: tuple[str, ...], threshold: float, extra: dict) -> dict:
-    out.mkdir(parents=True, exist_ok=True)
-    joblib.dump(classifier, out / SKLEARN_CLASSIFIER_FILE, compress=3)
-    joblib.dump(gate, out / GATE_FILE, compress=3)
-    metadata = {
-        "model_id": MODEL_ID,
-        "version": VERSION,
-        "topics": list(topics),
-        "positions": list(POSITIONS),
-        "thresholds": {t: threshold for t in topics},
-        **extra,
-    }
-    (out / METADATA_FILE).write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
-    return metadata
-
-
 def file_sizes(out: Path) -> dict[str, int]:
     return {p.name: p.stat().st_size for p in sorted(out.iterdir()) if p.suffix == ".joblib"}
 
@@ -181,8 +164,17 @@ def main(argv: list[str] | None = None) -> None:
     data = "corpus v1 train windows (news2019 texts, never shipped; labels: this repository)"
     if args.with_units:
         data += " + issuepositions units.csv (MIT) + net2021 IP statements (MIT)"
-    extra = {"pole_margin": args.pole_margin, "trained_at": trained_at, "training_data": data}
-    save_model(out, classifier, gate, topics, args.threshold, extra)
+    metadata = {
+        "model_id": MODEL_ID,
+        "version": VERSION,
+        "topics": list(topics),
+        "positions": list(POSITIONS),
+        "thresholds": dict.fromkeys(topics, args.threshold),
+        "pole_margin": args.pole_margin,
+        "trained_at": trained_at,
+        "training_data": data,
+    }
+    save_stance_model(out, classifier, gate, metadata)
     model = read_stance_model(out)
     dev_units = stance_units(dev)
     report: dict[str, Any] = {

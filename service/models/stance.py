@@ -10,12 +10,14 @@ gate's probability for that topic and whether it passes the threshold calibrated
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import joblib
 import numpy as np
 
 from service.models.loading import ModelFileError, load_model, read_joblib_dict, read_metadata
@@ -173,6 +175,16 @@ class StanceModel:
             relevance=float(relevance),
             relevant=bool(relevance >= self.thresholds[topic]),
         )
+
+
+def save_stance_model(
+    out: Path, classifier: Mapping[str, Any], gate: Mapping[str, Any], metadata: Mapping[str, Any]
+) -> None:
+    """Write the directory :func:`read_stance_model` reads: the two joblib artefacts and ``metadata.json``."""
+    out.mkdir(parents=True, exist_ok=True)
+    joblib.dump(dict(classifier), out / SKLEARN_CLASSIFIER_FILE, compress=3)
+    joblib.dump(dict(gate), out / GATE_FILE, compress=3)
+    (out / METADATA_FILE).write_text(json.dumps(dict(metadata), indent=2) + "\n", encoding="utf-8")
 
 
 def _read_metadata(directory: Path) -> dict[str, Any]:

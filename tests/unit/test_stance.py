@@ -177,3 +177,20 @@ def test_predict_relevant_keeps_exactly_the_gated_stances_of_predict(model):
     relevant = model.predict_relevant(windows)
     assert relevant == [[s for s in row if s.relevant] for row in full]
     assert relevant[0] and not relevant[1]
+
+
+def test_a_saved_model_directory_reads_back_with_the_same_predictions(model, tmp_path):
+    import joblib
+
+    from service.models.stance import GATE_FILE, METADATA_FILE, SKLEARN_CLASSIFIER_FILE, save_stance_model
+
+    metadata = json.loads((MODEL_DIR / METADATA_FILE).read_text(encoding="utf-8"))
+    save_stance_model(
+        tmp_path,
+        joblib.load(MODEL_DIR / SKLEARN_CLASSIFIER_FILE),
+        joblib.load(MODEL_DIR / GATE_FILE),
+        metadata,
+    )
+    assert json.loads((tmp_path / METADATA_FILE).read_text(encoding="utf-8")) == metadata
+    copy = load_stance_model(tmp_path)
+    assert copy.predict_relevant([IMMIGRATION, FOOTBALL]) == model.predict_relevant([IMMIGRATION, FOOTBALL])
