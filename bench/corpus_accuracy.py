@@ -32,6 +32,7 @@ from collections.abc import Iterable, Sequence
 from itertools import combinations
 from pathlib import Path
 
+from bench.harness import write_report
 from corpus.articles import DEFAULT_SHARED, load_texts, news2019_path, topics_path
 from corpus.labels import ENTITY_TYPES, issue_topics
 from corpus.pairs import NEUTRAL, actor_pairs
@@ -287,8 +288,7 @@ def main(argv: list[str] | None = None) -> dict:
         "split": args.split,
         **evaluate(articles, issue_topics(topics_path(args.shared))),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    write_report(report, args.out)
     print(json.dumps(report, indent=1))
     return report
 

@@ -16,6 +16,7 @@ import argparse
 import json
 from pathlib import Path
 
+from bench.harness import write_report
 from bench.ner_accuracy import score
 from corpus.articles import DEFAULT_SHARED, load_texts, news2019_path
 from corpus.store import CORPUS_DIR, load_split, read_records, split_path
@@ -76,8 +77,7 @@ def main(argv: list[str] | None = None) -> dict:
     quantize = tuple(part for part in args.quantize.split(",") if part)
     report = evaluate(args.model, args.split, args.corpus, args.shared, quantize)
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+        write_report(report, args.out)
     summary = {k: report[k] for k in ("model", "split", "articles")}
     summary["tagger_f1"] = report["tagger"]["micro"]["f1"]
     summary["refined_f1"] = report["refined"]["micro"]["f1"]

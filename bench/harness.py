@@ -69,6 +69,12 @@ def side_by_side(round_number: int, first: Callable[[], A], second: Callable[[],
     return first(), b
 
 
+def write_report(report: dict[str, Any], path: Path) -> None:
+    """Write an accuracy bench's report as indented JSON to ``path`` (its folder made if needed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+
+
 def clip(text: str, max_chars: int) -> str:
     """``text`` cut to at most ``max_chars`` at a sentence end (else a space); 0 leaves it whole."""
     if not max_chars or len(text) <= max_chars:

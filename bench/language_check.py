@@ -13,6 +13,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from bench.harness import write_report
 from corpus.articles import DEFAULT_SHARED, iter_news2019, news2019_path
 from service.config import Settings
 from service.documents import Document
@@ -78,8 +79,7 @@ def main(argv: list[str] | None = None) -> dict:
         "dpgmedia2019": refusals(identifier, dpg),
         "cost": cost_ratio(identifier, [text for _, text in dpg[:COST_ARTICLES]]),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    write_report(report, args.out)
     print(json.dumps(report, indent=1))
     return report
 
