@@ -430,6 +430,7 @@
   const SVG_NS = "http://www.w3.org/2000/svg";
   const GRAPH_WIDTH = 640;
   const GRAPH_HEIGHT = 380;
+  const GRAPH_MARGIN = 8; // room around what is drawn, for the strokes and arrowheads that getBBox leaves out
   const NODE_RADIUS = 7;
   const PARALLEL_OFFSET = 5; // A→B and B→A run side by side instead of on top of each other
   const RELATION_VERBS = { positive: "supports", negative: "criticises" };
@@ -546,6 +547,22 @@
     noRelations.hidden = edges.length > 0;
   }
 
+  /**
+   * Widen the graph's viewBox to all that is drawn, plus a margin: a name beside a node near the edge of the
+   * frame may be longer than the room left to it, and a name is never cut or shortened. The frame stays in
+   * the middle, so a graph never gets narrower (and so taller) than the frame. Text has a size only once it
+   * is laid out, so this runs after the graph is displayed.
+   */
+  function fitGraph() {
+    const graph = actorGraph.querySelector("svg");
+    if (!graph) return;
+    const drawn = graph.getBBox();
+    if (!drawn.width) return; // not displayed after all: keep the frame
+    const outX = Math.max(0, GRAPH_MARGIN - drawn.x, drawn.x + drawn.width + GRAPH_MARGIN - GRAPH_WIDTH);
+    const outY = Math.max(0, GRAPH_MARGIN - drawn.y, drawn.y + drawn.height + GRAPH_MARGIN - GRAPH_HEIGHT);
+    graph.setAttribute("viewBox", `${-outX} ${-outY} ${GRAPH_WIDTH + 2 * outX} ${GRAPH_HEIGHT + 2 * outY}`);
+  }
+
   // --- Run information --------------------------------------------------------------------------------------
 
   function shortModelId(id) {
@@ -632,6 +649,7 @@
       renderGraph(result);
       evidenceNote.hidden = true;
       results.hidden = false;
+      fitGraph();
       setStatus(
         `Analysed in ${seconds.toFixed(2)} s: ${result.entities.length} entities, ${result.actors.length} actors, ` +
           `${result.quotes.length} quotes.`,

@@ -185,6 +185,55 @@ def test_sample_article_shows_entities_actors_and_stances(
     assert all(url.startswith(f"{shipped_server.url}/") for url in record.requested), record.requested
 
 
+# A phone, where the two result columns become one and the actor table is wider than the screen.
+NARROW_VIEWPORT = {"width": 400, "height": 800}
+# Every element in the result that scrolls up and down inside the page: part of what it holds is out of sight.
+VERTICAL_SCROLL_BOXES = """() => [...document.querySelectorAll("#results *")]
+    .filter((node) => ["auto", "scroll"].includes(getComputedStyle(node).overflowY))
+    .filter((node) => node.scrollHeight > node.clientHeight)
+    .map((node) => `${node.tagName} ${node.id} ${node.className}: ${node.scrollHeight} px in ${node.clientHeight}`)"""
+# Every text in the actor graph (names and arrow signs) that reaches past an edge of the graph, where it is cut.
+CUT_GRAPH_TEXTS = """() => {
+    const frame = document.querySelector("#actor-graph svg").getBoundingClientRect();
+    return [...document.querySelectorAll("#actor-graph svg text")]
+        .map((text) => [text.textContent, text.getBoundingClientRect()])
+        .filter(([, box]) => box.left < frame.left || box.right > frame.right || box.top < frame.top
+            || box.bottom > frame.bottom)
+        .map(([name, box]) => `${name}: ${JSON.stringify(box)} in ${JSON.stringify(frame)}`);
+}"""
+
+
+def test_sample_result_shows_in_full_without_scroll_boxes(page: Page, shipped_server, sample_text, analysis_timeout_ms):
+    """The page scrolls, not boxes inside it: the whole article and every actor are shown (a table wider than a
+    phone may scroll sideways, never up and down), and every name in the actor graph is whole and inside it."""
+    page.goto(f"{shipped_server.url}/")
+    page.get_by_label("Article text (Dutch)").fill(sample_text)
+    with page.expect_response("**/v1/analyze", timeout=analysis_timeout_ms) as analysis:
+        page.get_by_role("button", name="Analyse").click()
+    result = analysis.value.json()
+    expect(page.get_by_role("status")).to_contain_text("Analysed in")
+    page.get_by_text("All entities with their confidence").click()
+    expect(page.locator("#entity-table tbody tr")).to_have_count(len(result["entities"]))
+    related = {}  # actor id: name, of every actor in a relation (a graph node)
+    for actor in result["actors"]:
+        for stance in actor["stances"]:
+            if stance["target"] and stance["position"] != "neutral":
+                related.update({actor["id"]: actor["name"], stance["target"]: stance["target_name"]})
+    assert related, "the shipped models give no actor in the sample a stance toward another actor"
+    labels = page.locator("#actor-graph svg g.node text")
+    expect(labels).to_have_count(len(related))
+    assert sorted(labels.all_text_contents()) == sorted(related.values())  # whole names, none shortened
+
+    for viewport in (page.viewport_size, NARROW_VIEWPORT):
+        page.set_viewport_size(viewport)
+        assert page.evaluate(VERTICAL_SCROLL_BOXES) == [], viewport
+        article = page.locator("#annotated-text")
+        assert article.evaluate("(node) => node.scrollHeight - node.clientHeight") == 0, viewport
+        assert page.evaluate(CUT_GRAPH_TEXTS) == [], viewport
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "demo-narrow.png"), full_page=True)
+
+
 def _assert_actor_stances_shown(page: Page, result: dict) -> None:
     """Every stance toward another actor is a "→ name" chip with its evidence on hover, and every positive or
     negative one is an arrow in the graph (its evidence in the arrow's tooltip) and a sentence below it."""
