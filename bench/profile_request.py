@@ -21,6 +21,7 @@ import cProfile
 import pstats
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from bench.harness import Run, load_articles
@@ -28,12 +29,13 @@ from service import create_app
 from service.config import Settings
 from service.pipeline import Document
 from service.state import build_pipeline
+from service.text import split_sentences
 
 # Functions whose cumulative time answers "where does it go" (file suffix, function name).
 HOT_SPOTS = {
     "flair SequenceTagger.predict": ("flair/models/sequence_tagger_model.py", "predict"),
     "flair embeddings (embed)": ("flair/embeddings/base.py", "embed"),
-    "NerModel.tag": ("service/models/ner.py", "tag"),
+    "NerModel.tag_layers": ("service/models/ner.py", "tag_layers"),
     "topic stance predict_relevant": ("service/models/stance.py", "predict_relevant"),
     "actor stance predict": ("service/models/actor_stance.py", "predict"),
     "refine_entities": ("service/entities.py", "refine_entities"),
@@ -72,7 +74,7 @@ def top_own_time(profile: cProfile.Profile, count: int) -> list[dict[str, Any]]:
 def model_calls(pipeline) -> dict[str, tuple[object, str]]:
     """The pipeline's model calls whose wall time ``stage_times`` measures: stage name -> (object, method)."""
     return {
-        "ner": (pipeline.ner, "tag"),
+        "ner": (pipeline.ner, "tag_layers"),  # NER and the heads that read its embeddings (the quote tagger)
         "topic_stance": (pipeline.stance_model, "predict_relevant"),
         "actor_stance": (pipeline.actor_stance_model, "predict"),
     }
@@ -113,6 +115,26 @@ def stage_times(pipeline, work: Callable[[], None]) -> dict[str, Any]:
     }
 
 
+def full_over_ner_alone(pipeline, texts: list[str]) -> dict[str, float]:
+    """A full analysis against the NER tagger alone on the same article, one after the other per article (the
+    order alternating), so that background load hits both sides alike: what everything beyond NER costs."""
+    spent = {"ner": 0.0, "full": 0.0}
+    for i, text in enumerate(texts):
+        calls = {
+            "ner": partial(pipeline.ner.tag, [(text, split_sentences(text))]),
+            "full": partial(pipeline.analyze, [Document(text=text, id=str(i))]),
+        }
+        for name in ("ner", "full") if i % 2 == 0 else ("full", "ner"):
+            started = time.perf_counter()
+            calls[name]()
+            spent[name] += time.perf_counter() - started
+    return {
+        "ner_alone_s": round(spent["ner"], 3),
+        "full_analysis_s": round(spent["full"], 3),
+        "ratio": round(spent["full"] / spent["ner"], 3),
+    }
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=20)
@@ -141,6 +163,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         work()
         timings[name] = time.perf_counter() - started
     pipeline_s = (timings["pipeline"] + timings["pipeline_again"]) / 2
+    versus_ner = full_over_ner_alone(pipeline, texts)
     stages = stage_times(pipeline, bare)
     documents = [Document(text=text, id=str(i)) for i, text in enumerate(texts)]
     batch_stages = stage_times(pipeline, lambda: pipeline.analyze(documents))
@@ -168,12 +191,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "app_test_client_s": round(timings["app"], 3),
         "app_over_pipeline_ratio": round(timings["app"] / pipeline_s, 4),
         "app_added_ms_per_request": round((timings["app"] - pipeline_s) / len(texts) * 1000, 2),
+        "full_analysis_over_ner_alone": versus_ner,
         "pipeline_stages": stages,
         "pipeline_stages_one_batch": batch_stages,
         "one_at_a_time_over_one_batch": batch_gain,
         "profiles": profiles,
         "note": "cProfile slows Python code more than torch kernels; read shares, not absolute times",
     }
+    print("full analysis ÷ NER alone, side by side:", versus_ner)
     print("pipeline stages (not profiled):", stages)
     print(f"the same {len(texts)} articles as one batch:", batch_stages)
     print("one at a time ÷ one batch, by stage:", batch_gain)

@@ -32,12 +32,23 @@ class ModelInfoSchema(Schema):
     version = fields.String(required=True)
 
 
+def quote_model_field() -> fields.Nested:
+    """The quote tagger's id and version, in every result and in ``/v1/info``."""
+    return fields.Nested(
+        ModelInfoSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "Quote tagger; null when quotes come from the rules alone (QUOTE_MODEL=none)"},
+    )
+
+
 class ModelsUsedSchema(Schema):
     ner = fields.Nested(ModelInfoSchema, required=True)
     stance = fields.Nested(ModelInfoSchema, required=True, metadata={"description": "Issue stance model"})
     actor_stance = fields.Nested(
         ModelInfoSchema, required=True, metadata={"description": "Actor-to-actor stance model"}
     )
+    quotes = quote_model_field()
 
 
 class EntitySchema(Schema):
@@ -353,4 +364,5 @@ class InfoSchema(Schema):
     ner = fields.Nested(NerInfoSchema, required=True)
     stance = fields.Nested(StanceInfoSchema, required=True)
     actor_stance = fields.Nested(ActorStanceInfoSchema, required=True)
+    quotes = quote_model_field()
     limits = fields.Nested(LimitsSchema, required=True)

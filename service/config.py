@@ -23,11 +23,15 @@ QUANTIZABLE_PARTS = {
     "linear": "the linear map from the stacked embeddings into the BiLSTM (embedding2nn)",
 }
 NO_QUANTIZATION = "none"
+# QUOTE_MODEL's value for no quote tagger.
+NO_MODEL = "none"
 
 ENV_VARS = {
     "ner_model": "NER_MODEL",
     "stance_model": "STANCE_MODEL",
     "actor_stance_model": "ACTOR_STANCE_MODEL",
+    "quote_model": "QUOTE_MODEL",
+    "quote_min_confidence": "QUOTE_MIN_CONFIDENCE",
     "max_text_chars": "MAX_TEXT_CHARS",
     "max_batch_docs": "MAX_BATCH_DOCS",
     "max_content_length": "MAX_CONTENT_LENGTH",
@@ -51,6 +55,10 @@ class Settings:
     ner_model: str = str(PROJECT_ROOT / "models" / "ner-nl-compact" / "model.pt")
     stance_model: str = str(PROJECT_ROOT / "models" / "stance-nl-compact")
     actor_stance_model: str = str(PROJECT_ROOT / "models" / "actor-stance-nl-compact")
+    # "none" leaves quotes to the rules of service/quotes.py alone.
+    quote_model: str = str(PROJECT_ROOT / "models" / "quote-tagger-nl-compact" / "model.pt")
+    # The quote tagger's content spans below this confidence are left out: chosen on corpus dev (its model card).
+    quote_min_confidence: float = 0.6
     max_text_chars: int = 200_000
     max_batch_docs: int = 64
     max_content_length: int = 16 * 1024 * 1024
@@ -107,6 +115,8 @@ class Settings:
         if unknown_parts := sorted(set(self.ner_quantize) - QUANTIZABLE_PARTS.keys()):
             choices = ", ".join(QUANTIZABLE_PARTS)
             raise SettingsError(f"NER_QUANTIZE must be {NO_QUANTIZATION!r} or parts of {choices}; got {unknown_parts}")
+        if not 0 <= self.quote_min_confidence <= 1:
+            raise SettingsError(f"QUOTE_MIN_CONFIDENCE must be between 0 and 1, got {self.quote_min_confidence}")
         if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise SettingsError(f"LOG_LEVEL must be a logging level name, got {self.log_level!r}")
 

@@ -21,7 +21,8 @@ from service.documents import Document
 from service.entities import refine_entities
 from service.models.actor_stance import ActorStanceModel
 from service.models.language import LanguageGuess, LanguageIdentifier
-from service.models.ner import Entity, NerModel
+from service.models.ner import Entity, NerModel, TaggedSpan
+from service.models.quote_tagger import QuoteTagger
 from service.models.stance import StanceModel, TopicStance
 from service.models.stance_features import stance_window
 from service.quotes import find_quotes
@@ -61,6 +62,7 @@ class Analysis:
     document: Document
     sentences: list[Sentence]
     entities: list[Entity] = field(default_factory=list)
+    quote_spans: list[TaggedSpan] | None = None
     actors: list[Actor] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     stances: dict[str, list[Stance]] = field(default_factory=dict)
@@ -85,9 +87,15 @@ class Pipeline:
     """Holds the loaded models (one per process) and runs them on whole batches."""
 
     def __init__(
-        self, ner: NerModel, stance: StanceModel, actor_stance: ActorStanceModel, language: LanguageIdentifier
+        self,
+        ner: NerModel,
+        stance: StanceModel,
+        actor_stance: ActorStanceModel,
+        language: LanguageIdentifier,
+        quote_tagger: QuoteTagger | None = None,
     ) -> None:
         self.ner = ner
+        self.quote_tagger = quote_tagger
         self.stance_model = stance
         self.actor_stance_model = actor_stance
         self.language = language
@@ -103,6 +111,7 @@ class Pipeline:
             ner=ModelInfo(self.ner.model_id, self.ner.version),
             stance=ModelInfo(self.stance_model.model_id, self.stance_model.version),
             actor_stance=ModelInfo(self.actor_stance_model.model_id, self.actor_stance_model.version),
+            quotes=ModelInfo(self.quote_tagger.model_id, self.quote_tagger.version) if self.quote_tagger else None,
         )
 
     def model_info(self) -> dict:
@@ -125,8 +134,13 @@ class Pipeline:
         return [_result(analysis, models) for analysis in analyses]
 
     def _find_entities(self, analyses: list[Analysis]) -> None:
-        """Entities of every article, from one tagger call over all their sentences, repaired per article."""
-        tagged = self.ner.tag([(a.document.text, a.sentences) for a in analyses])
+        """Entities of every article, from one tagger call over all their sentences, repaired per article; the
+        quote tagger's spans from the same call, over the same embeddings."""
+        heads = [self.quote_tagger] if self.quote_tagger else []
+        tagged, marked = self.ner.tag_layers([(a.document.text, a.sentences) for a in analyses], heads)
+        if self.quote_tagger:
+            for analysis, spans in zip(analyses, marked[0], strict=True):
+                analysis.quote_spans = self.quote_tagger.kept(spans)
         for analysis, found in zip(analyses, tagged, strict=True):
             refined = refine_entities(found, analysis.document.text, analysis.sentences)
             analysis.entities = [e for e in refined if e.confidence >= analysis.document.options.min_confidence]
@@ -246,7 +260,7 @@ def _grouped_types(doc: Document) -> set[str]:
 def _quotes(analysis: Analysis) -> list[Quote]:
     """The article's quotes, speakers resolved through every mention (of any kind) of its requested actors."""
     mentions = [(m.start, m.end, actor.id) for actor in analysis.requested_actors for m in actor.mentions]
-    return find_quotes(analysis.document.text, analysis.sentences, mentions)
+    return find_quotes(analysis.document.text, analysis.sentences, mentions, analysis.quote_spans)
 
 
 def _result(analysis: Analysis, models: ModelsUsed) -> DocumentResult:

@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service import lexicon
+from service.models.ner import TaggedSpan
 from service.results import Quote, Span
 from service.text import Sentence, Token
 
@@ -210,15 +211,24 @@ class _Document:
         return Span(self.text[start:end], start, end)
 
 
-def find_quotes(text: str, sentences: list[Sentence], mentions: Sequence[tuple[int, int, str]]) -> list[Quote]:
+def find_quotes(
+    text: str,
+    sentences: list[Sentence],
+    mentions: Sequence[tuple[int, int, str]],
+    tagged: Sequence[TaggedSpan] | None = None,
+) -> list[Quote]:
     """Direct and indirect quotes of ``text`` with their cue and speaker, ordered by position.
 
     ``sentences`` are ``split_sentences(text)``; ``mentions`` are ``(start, end, actor_id)`` of every actor
-    mention (names, pronouns, descriptions). Offsets of every returned span index ``text``.
+    mention (names, pronouns, descriptions); ``tagged`` are the quote tagger's spans where it runs.
+    Offsets of every returned span index ``text``.
     """
     document = _Document(text, sentences, mentions)
     directs = [_attribute_direct(document, quote) for quote in _direct_quotes(text)]
-    drafts = _merge(directs, _indirect_quotes(document))
+    indirects = _indirect_quotes(document)
+    if tagged is not None:
+        indirects = _add_tagged(directs, indirects, _tagged_quotes(document, tagged))
+    drafts = _merge(directs, indirects)
     drafts = [draft for draft in _without_quoted_speakers(drafts) if not _is_headline(document, draft)]
     _introduced_speakers(document, drafts)
     _continue_speakers(document, drafts)
@@ -543,6 +553,7 @@ class _Cue:
     cue: int
     speaker: tuple[int, int] | None
     clause: tuple[int, int] | None
+    negation: int | None = None  # "gelooft niet dat …": the cue runs to its negation (the guideline's cue span)
 
 
 def _cue_kind(word: str) -> str | None:
@@ -649,7 +660,11 @@ def _read_leading(document: _Document, index: int, kind: str) -> _Cue | None:
     if report is None:
         return None
     speaker = _opening_subject(document, index) or after_subject or _subject_before(document, index)
-    return _Cue(index, speaker, (report + 1, limit))
+    negation = next((i for i in range(index + 1, report) if document.tokens[i].text.lower() in _NEGATIONS), None)
+    if negation is not None and document.tokens[report].text.lower() == "te":
+        # "zei niet te willen stoppen": the negation is what is said, so the clause keeps it.
+        return _Cue(index, speaker, (negation, limit))
+    return _Cue(index, speaker, (report + 1, limit), negation)
 
 
 def _find_report(document: _Document, position: int, limit: int, allow_colon: bool, allow_te: bool) -> int | None:
@@ -784,9 +799,10 @@ def _is_content(token: str) -> bool:
 
 
 def _attribution(document: _Document, cue: _Cue) -> _Attribution:
-    token = document.tokens[cue.cue]
+    start = document.tokens[cue.cue].start
+    end = document.tokens[cue.negation if cue.negation is not None else cue.cue].end
     speaker = _char_span(document, cue.speaker) if cue.speaker else None
-    return _Attribution(Span(token.text, token.start, token.end), speaker)
+    return _Attribution(document.span(start, end), speaker)
 
 
 # ------------------------------------------------------------------------------------ direct quote speakers
@@ -919,6 +935,67 @@ def _said_next_sentence(document: _Document, quote: _Direct) -> _Attribution | N
 
 
 # ----------------------------------------------------------------------------------------------- combining
+
+
+# ---------------------------------------------------------------------------------------------- tagged quotes
+
+
+def _tagged_quotes(document: _Document, tagged: Sequence[TaggedSpan]) -> list[_Draft]:
+    """The tagger's quotes: its content pieces joined where only punctuation or a sentence break lies between
+    them, each with the source and cue it marked nearest in the sentences the content spans."""
+    contents: list[list[int]] = []
+    for span in sorted((s for s in tagged if s.label == "QUOTE"), key=lambda s: s.start):
+        if contents and not _WORD.search(document.text, contents[-1][1], span.start):
+            contents[-1][1] = max(contents[-1][1], span.end)
+        else:
+            contents.append([span.start, span.end])
+    drafts = []
+    for start, end in contents:
+        sentences = set(document.sentences_between(start, end))
+        source = _nearest(tagged, "SOURCE", sentences, start, end)
+        cue = _nearest(tagged, "CUE", sentences, start, end)
+        attribution = None
+        if source or cue:
+            attribution = _Attribution(
+                document.span(cue.start, cue.end) if cue else None, (source.start, source.end) if source else None
+            )
+        kind = "direct" if _in_marks(document.text, start) else "indirect"
+        drafts.append(_Draft(start, end, kind, attribution, start, end))
+    return drafts
+
+
+def _in_marks(text: str, start: int) -> bool:
+    """Whether a content span opens at a quote mark: the marks are part of a direct quote's content."""
+    return text[start] in _QUOTE_CHARS or (start > 0 and text[start - 1] in _QUOTE_CHARS)
+
+
+def _nearest(tagged: Sequence[TaggedSpan], label: str, sentences: set[int], start: int, end: int) -> TaggedSpan | None:
+    candidates = [s for s in tagged if s.label == label and s.sentence in sentences]
+    return min(candidates, key=lambda s: max(start - s.end, s.start - end, 0), default=None)
+
+
+def _add_tagged(directs: list[_Draft], indirects: list[_Draft], tagged: list[_Draft]) -> list[_Draft]:
+    """The rules' quotes stand (on corpus dev they are the more precise where both find one); a tagged quote
+    over a direct quote the rules could not attribute lends it the source it marked outside the marks, and a
+    tagged reported clause that no rule found is added."""
+    for quote in tagged:
+        source = quote.attribution.speaker_span if quote.attribution else None
+        for direct in directs:
+            overlaps = quote.start < direct.mark_end and direct.mark_start < quote.end
+            if (
+                overlaps
+                and direct.attribution is None
+                and source
+                and not direct.mark_start <= source[0] < direct.mark_end
+            ):
+                direct.attribution = quote.attribution
+    found = [*directs, *indirects]
+    added = [
+        quote
+        for quote in tagged
+        if quote.kind == "indirect" and not any(quote.start < d.mark_end and d.mark_start < quote.end for d in found)
+    ]
+    return sorted([*indirects, *added], key=lambda d: d.start)
 
 
 def _merge(directs: list[_Draft], indirects: list[_Draft]) -> list[_Draft]:

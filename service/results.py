@@ -76,6 +76,7 @@ class ModelsUsed:
     ner: ModelInfo
     stance: ModelInfo
     actor_stance: ModelInfo
+    quotes: ModelInfo | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,16 @@ import pytest
 
 from service import create_app
 from service.config import Settings
-from tests.helpers import SAMPLE_ARTICLE, SHIPPED_NER, SHIPPED_STANCE, Pace, measure_pace, paced, tiny_model_server
+from tests.helpers import (
+    SAMPLE_ARTICLE,
+    SHIPPED_NER,
+    SHIPPED_QUOTES,
+    SHIPPED_STANCE,
+    Pace,
+    measure_pace,
+    paced,
+    tiny_model_server,
+)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -69,11 +78,19 @@ def tiny_pipeline(tiny_tagger_path, stance_model, actor_stance_model, language_i
 
 
 @pytest.fixture(scope="session")
-def shipped_pipeline(stance_model, actor_stance_model, language_identifier):
+def shipped_ner():
     from service.models.ner import load_ner_model
+
+    return load_ner_model(str(SHIPPED_NER))
+
+
+@pytest.fixture(scope="session")
+def shipped_pipeline(shipped_ner, stance_model, actor_stance_model, language_identifier):
+    from service.models.quote_tagger import load_quote_tagger
     from service.pipeline import Pipeline
 
-    return Pipeline(load_ner_model(str(SHIPPED_NER)), stance_model, actor_stance_model, language_identifier)
+    quotes = load_quote_tagger(str(SHIPPED_QUOTES), shipped_ner)
+    return Pipeline(shipped_ner, stance_model, actor_stance_model, language_identifier, quote_tagger=quotes)
 
 
 @pytest.fixture(scope="session")

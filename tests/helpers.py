@@ -16,6 +16,7 @@ SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
 SAMPLE_ARTICLE = SHARED_DATA / "samples" / "helsinki-2018-07.txt"
 SHIPPED_NER = PROJECT_ROOT / "models" / "ner-nl-compact" / "model.pt"
 SHIPPED_STANCE = PROJECT_ROOT / "models" / "stance-nl-compact"
+SHIPPED_QUOTES = PROJECT_ROOT / "models" / "quote-tagger-nl-compact" / "model.pt"
 
 
 def real_text(chars: int) -> str:
@@ -31,10 +32,17 @@ def real_text(chars: int) -> str:
 
 
 def tiny_model_server(tagger: Path, log_path: Path, pace: Pace, **env: str) -> AbstractContextManager[GunicornServer]:
-    """A ready gunicorn server (one worker) on ``tagger`` and the shipped stance model, stopped afterwards; it
-    gets ``pace.start()`` seconds to become ready."""
+    """A ready gunicorn server (one worker) on ``tagger``, the shipped stance model and the quote rules alone
+    (the shipped quote tagger reads the shipped NER tagger's embeddings), stopped afterwards; it gets
+    ``pace.start()`` seconds to become ready."""
     return running_server(
-        {"NER_MODEL": str(tagger), "STANCE_MODEL": str(SHIPPED_STANCE), "WEB_CONCURRENCY": "1", **env},
+        {
+            "NER_MODEL": str(tagger),
+            "STANCE_MODEL": str(SHIPPED_STANCE),
+            "QUOTE_MODEL": "none",
+            "WEB_CONCURRENCY": "1",
+            **env,
+        },
         log_path,
         timeout=pace.start(),
     )

@@ -55,6 +55,7 @@ def info() -> dict:
             "thresholds": dict(pipeline.actor_stance_model.thresholds),
             "target_types": sorted(TARGET_TYPES),
         },
+        "quotes": models["quotes"],
         "limits": {
             "max_text_chars": settings.max_text_chars,
             "max_batch_docs": settings.max_batch_docs,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import threading
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 from service.config import QUANTIZABLE_PARTS
 from service.models.loading import display_reference, load_model
@@ -30,6 +31,26 @@ class Entity:
     sentence: int
 
 
+@dataclass(frozen=True, slots=True)
+class TaggedSpan:
+    """A span a tagger head marked (a quote's content, cue or source), with its characters in the document."""
+
+    label: str
+    start: int
+    end: int
+    confidence: float
+    sentence: int
+
+
+class TaggerHead(Protocol):
+    """Another Flair tagger run on the same sentences. One that ``shares_embeddings`` reads the vectors the NER
+    tagger computed, so it costs its own layers only; any other embeds its own copy of the sentences."""
+
+    tagger: Any
+    label_type: str
+    shares_embeddings: bool
+
+
 class NerModel:
     """A loaded tagger. ``tag`` is safe to call from several threads (calls are serialised by a lock).
     ``quantized`` names the modules converted to int8 at load (``NER_QUANTIZE``), empty for fp32."""
@@ -45,44 +66,89 @@ class NerModel:
         self.quantized = quantized
         self.labels = tuple(sorted({_entity_type(tag) for tag in tagger.label_dictionary.get_items()} - {""}))
 
+    @property
+    def embeddings(self):
+        """The tagger's embedding stack, which the quote tagger shares (it reads the vectors NER computed)."""
+        return self._tagger.embeddings
+
     def predict_spans(self, token_lists: list[list[str]]) -> list[list[tuple[int, int, str, float]]]:
         """Entity spans ``(first_token, end_token, type, confidence)`` of pre-tokenised sentences, in one
         batched model call (also what ``bench/ner_accuracy.py`` scores on gold tokens)."""
+        return self._predict(token_lists, ())[0]
+
+    def _predict(
+        self, token_lists: list[list[str]], heads: Sequence[TaggerHead]
+    ) -> list[list[list[tuple[int, int, str, float]]]]:
+        """Spans of every sentence from the NER tagger, then from each head, which reads the token vectors the
+        NER tagger left on the sentences instead of embedding them again."""
         from flair.data import Sentence as FlairSentence
 
-        sentences = [FlairSentence(tokens) for tokens in token_lists]
-        if sentences:
+        shared = [FlairSentence(tokens) for tokens in token_lists]
+        runs = [(self._tagger, "ner", shared)] + [
+            (
+                head.tagger,
+                head.label_type,
+                shared if head.shares_embeddings else [FlairSentence(t) for t in token_lists],
+            )
+            for head in heads
+        ]
+        if token_lists:
             with self._lock:
-                self._tagger.predict(sentences, mini_batch_size=self.batch_size, label_name="ner")
+                for index, (tagger, label_type, sentences) in enumerate(runs):
+                    # Vectors stay on the shared sentences until the last tagger that reads them has run.
+                    later = any(other is shared for _, _, other in runs[index + 1 :])
+                    tagger.predict(
+                        sentences,
+                        mini_batch_size=self.batch_size,
+                        label_name=label_type,
+                        embedding_storage_mode="gpu" if sentences is shared and later else "none",
+                    )
         return [
             [
-                (
-                    span.tokens[0].idx - 1,
-                    span.tokens[-1].idx,
-                    _entity_type(span.get_label("ner").value),
-                    float(span.get_label("ner").score),
-                )
-                for span in sentence.get_spans("ner")
+                [
+                    (
+                        span.tokens[0].idx - 1,
+                        span.tokens[-1].idx,
+                        _entity_type(span.get_label(label_type).value),
+                        float(span.get_label(label_type).score),
+                    )
+                    for span in sentence.get_spans(label_type)
+                ]
+                for sentence in sentences
             ]
-            for sentence in sentences
+            for _, label_type, sentences in runs
         ]
 
     def tag(self, documents: list[tuple[str, list[Sentence]]]) -> list[list[Entity]]:
         """Entities of every document; all sentences of all documents go to the model in one call."""
+        return self.tag_layers(documents, ())[0]
+
+    def tag_layers(
+        self, documents: list[tuple[str, list[Sentence]]], heads: Sequence[TaggerHead]
+    ) -> tuple[list[list[Entity]], list[list[list[TaggedSpan]]]]:
+        """Entities of every document, and per head the spans it marks in every document (``[head][doc]``):
+        all sentences of all documents go through the shared embeddings once."""
         segments = [
             (doc_index, sentence_index, tokens)
             for doc_index, (_, sentences) in enumerate(documents)
             for sentence_index, sentence in enumerate(sentences)
             for tokens in _segments(sentence)
         ]
-        spans = self.predict_spans([[token.text for token in tokens] for _, _, tokens in segments])
-        results: list[list[Entity]] = [[] for _ in documents]
-        for (doc_index, sentence_index, tokens), found in zip(segments, spans):
+        layers = self._predict([[token.text for token in tokens] for _, _, tokens in segments], heads)
+        entities: list[list[Entity]] = [[] for _ in documents]
+        for (doc_index, sentence_index, tokens), found in zip(segments, layers[0]):
             text = documents[doc_index][0]
             for first, end, kind, confidence in found:
                 start, stop = tokens[first].start, tokens[end - 1].end
-                results[doc_index].append(Entity(text[start:stop], kind, start, stop, confidence, sentence_index))
-        return results
+                entities[doc_index].append(Entity(text[start:stop], kind, start, stop, confidence, sentence_index))
+        marked: list[list[list[TaggedSpan]]] = [[[] for _ in documents] for _ in heads]
+        for head_spans, layer in zip(marked, layers[1:]):
+            for (doc_index, sentence_index, tokens), found in zip(segments, layer):
+                head_spans[doc_index].extend(
+                    TaggedSpan(label, tokens[first].start, tokens[end - 1].end, confidence, sentence_index)
+                    for first, end, label, confidence in found
+                )
+        return entities, marked
 
 
 def _segments(sentence: Sentence) -> list[tuple]:

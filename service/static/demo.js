@@ -585,6 +585,7 @@
       item("NER model", model(result.models.ner)),
       item("Stance model", model(result.models.stance)),
       item("Actor-stance model", model(result.models.actor_stance)),
+      ...(result.models.quotes ? [item("Quote tagger", model(result.models.quotes))] : []),
       item("Request id", requestId || "none"),
     );
   }

@@ -59,6 +59,17 @@ def test_quotes_slice_the_text_and_name_actors_of_the_result(sample_result, samp
     assert [q["start"] for q in quotes] == sorted(q["start"] for q in quotes)
 
 
+def test_the_first_quote_is_trumps_and_keeps_his_negation(sample_result):
+    """ "Donald Trump gelooft niet dat Rusland een rol heeft gespeeld": without "niet" it says the opposite."""
+    first = sample_result["quotes"][0]
+    assert first["speaker"] == "per:donald-trump"
+    assert "niet" in f"{first['cue']['text']} {first['text']}".split()
+
+
+def test_the_quote_tagger_that_ran_is_named_in_the_result(sample_result):
+    assert sample_result["models"]["quotes"]["id"] == "models/quote-tagger-nl-compact/model.pt"
+
+
 def test_every_aldus_trump_or_poetin_quote_is_attributed_to_that_actor(sample_result):
     for surname in ("Trump", "Poetin"):
         actor = actor_named(sample_result, surname)

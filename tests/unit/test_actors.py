@@ -6,7 +6,6 @@ import pytest
 from service.actors import SALIENCE_WEIGHTS, group_actors, salience
 from service.entities import refine_entities
 from service.text import split_sentences
-from tests.helpers import SHIPPED_NER
 from tests.unit.marked_text import marked
 
 
@@ -152,11 +151,9 @@ def test_actors_are_ordered_by_first_mention_and_salience_weighs_kinds_and_sums_
 
 
 @pytest.mark.slow
-def test_the_sample_article_has_one_trump_and_one_poetin_with_their_descriptions(sample_text):
-    from service.models.ner import load_ner_model
-
+def test_the_sample_article_has_one_trump_and_one_poetin_with_their_descriptions(sample_text, shipped_ner):
     sentences = split_sentences(sample_text)
-    [tagged] = load_ner_model(str(SHIPPED_NER)).tag([(sample_text, sentences)])
+    [tagged] = shipped_ner.tag([(sample_text, sentences)])
     entities = refine_entities(tagged, sample_text, sentences)
     spans = {e.text for e in entities}
     assert "St. Petersburg" in spans and "Donald Trump Rusland" not in spans

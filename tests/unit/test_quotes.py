@@ -350,3 +350,13 @@ def test_van_joins_a_name_only_inside_one_mention_not_a_person_to_an_organisatio
         "woordvoerder Wiebe van Terwisga",
         "per:wiebe-van-terwisga",
     )
+
+
+def test_a_negation_before_the_reported_clause_stays_with_the_quote() -> None:
+    """ "gelooft niet dat …" reports the opposite of "gelooft dat …": the negation belongs to the cue (the
+    annotation guideline's cue span); before "te" it is part of what is said."""
+    text = "Jansen gelooft niet dat het plan werkt. Pietersen zei gisteren niet te willen stoppen."
+    jansen, pietersen = mention(text, "Jansen", "per:jansen"), mention(text, "Pietersen", "per:pietersen")
+    believes, stops = quotes_of(text, [jansen, pietersen])
+    assert (believes.text, believes.cue.text, believes.speaker) == ("het plan werkt", "gelooft niet", "per:jansen")
+    assert (stops.text, stops.cue.text, stops.speaker) == ("niet te willen stoppen", "zei", "per:pietersen")

@@ -27,6 +27,8 @@ def test_environment_overrides_and_blank_values_keep_defaults():
         ({"NER_QUANTIZE": "fast"}, r"NER_QUANTIZE must be 'none' or parts of tagger, lm, char, linear; got \['fast'\]"),
         ({"NER_QUANTIZE": "none,lm"}, r"NER_QUANTIZE must be 'none' or parts of .*; got \['none'\]"),
         ({"NER_QUANTIZE": " , "}, "NER_QUANTIZE must be 'none' or a comma-separated list"),
+        ({"QUOTE_MIN_CONFIDENCE": "1.5"}, "QUOTE_MIN_CONFIDENCE must be between 0 and 1"),
+        ({"QUOTE_MIN_CONFIDENCE": "high"}, "QUOTE_MIN_CONFIDENCE must be a number"),
     ],
 )
 def test_invalid_values_name_the_variable(env, message):
