@@ -2,8 +2,9 @@
 
 The dev set (``bench/data/quotes_dev.jsonl``, guidelines in ``docs/annotation.md``) holds only article ids,
 offsets and labels; the texts are read from the shared data. Every article goes through the real pipeline
-parts: the shipped NER model, the service's sentence splitter and entity repairs, the actor grouping (with
-its pronoun and description mentions) and ``service.quotes.find_quotes``.
+parts: the shipped NER model (int8 as served) and quote tagger (``--quote-model none``: the rules alone), the
+service's sentence splitter and entity repairs, the actor grouping (with its pronoun and description mentions)
+and ``service.quotes.find_quotes``.
 
 Scores (a prediction and a gold quote match when their spans overlap):
 - ``quotes``: precision and recall of quote detection, direct and indirect together;
@@ -44,8 +45,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from service.actors import group_actors
+from service.config import NO_MODEL, Settings
 from service.entities import refine_entities
 from service.models.ner import load_ner_model
+from service.models.quote_tagger import load_quote_tagger
 from service.quotes import find_quotes
 from service.results import Quote
 from service.text import split_sentences
@@ -78,16 +81,22 @@ def load_texts(dev_rows: list[dict], data: Path) -> dict[tuple[str, str], str]:
 class QuoteFinder:
     """The pipeline's path from text to quotes: NER, repairs, actors with all their mentions, quotes."""
 
-    def __init__(self, model_path: str) -> None:
-        self.ner = load_ner_model(model_path)
+    def __init__(self, model_path: str, quote_model: str) -> None:
+        self.ner = load_ner_model(model_path, quantize=Settings().ner_quantize)
+        self.heads = (
+            []
+            if quote_model == NO_MODEL
+            else [load_quote_tagger(quote_model, self.ner, Settings().quote_min_confidence)]
+        )
         self._takes_text = len(inspect.signature(group_actors).parameters) > 2
 
     def analyse(self, texts: list[str]) -> list[tuple[list[Quote], dict[str, list[tuple[int, int, str]]]]]:
         """Quotes of every text, with each actor's mentions ``(start, end, text)`` by actor id."""
         sentences = [split_sentences(text) for text in texts]
-        tagged = self.ner.tag(list(zip(texts, sentences, strict=True)))
+        tagged, marked = self.ner.tag_layers(list(zip(texts, sentences, strict=True)), self.heads)
+        quote_spans = [self.heads[0].kept(spans) for spans in marked[0]] if self.heads else [None] * len(texts)
         results = []
-        for text, sents, found in zip(texts, sentences, tagged, strict=True):
+        for text, sents, found, spans in zip(texts, sentences, tagged, quote_spans, strict=True):
             entities = refine_entities(found, text, sents)
             if self._takes_text:
                 actors = group_actors(entities, ACTOR_TYPES, text, sents)
@@ -97,7 +106,7 @@ class QuoteFinder:
                 actor.id: [(m.start, m.end, text[m.start : m.end]) for m in actor.mentions] for actor in actors
             }
             mentions = [(s, e, actor_id) for actor_id, spans in mentions_by_actor.items() for s, e, _ in spans]
-            results.append((find_quotes(text, sents, mentions), mentions_by_actor))
+            results.append((find_quotes(text, sents, mentions, spans), mentions_by_actor))
         return results
 
 
@@ -298,6 +307,9 @@ def read_annotations(path: str) -> list[dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", default="models/ner-nl-compact/model.pt")
+    parser.add_argument(
+        "--quote-model", default=Settings().quote_model, help="the quote tagger, or none: the rules alone"
+    )
     parser.add_argument("--dev", default="bench/data/quotes_dev.jsonl")
     parser.add_argument("--heldout", default="bench/data/quotes_heldout.jsonl")
     parser.add_argument("--test", default="bench/data/quotes_test.jsonl")
@@ -307,8 +319,8 @@ def main() -> None:
     args = parser.parse_args()
     data = Path(args.data)
     annotated = {"dev": args.dev, "heldout": args.heldout, "test": args.test}
-    finder = QuoteFinder(args.model)
-    report: dict = {"model": args.model, "actor_types": sorted(ACTOR_TYPES)}
+    finder = QuoteFinder(args.model, args.quote_model)
+    report: dict = {"model": args.model, "quote_model": args.quote_model, "actor_types": sorted(ACTOR_TYPES)}
     for name, path in annotated.items():
         rows = read_annotations(path)
         report[name] = evaluate_annotated(finder, rows, load_texts(rows, data))
