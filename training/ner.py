@@ -406,13 +406,52 @@ def trainable_embedding_names(tagger) -> list[str]:
     return [embedding.name for embedding in tagger.embeddings.embeddings if not embedding.static_embeddings]
 
 
+def new_tagger(hidden: int, embeddings, corpus, tag_type: str):
+    """A BiLSTM-CRF over ``embeddings`` for the span labels ``tag_type`` of ``corpus``, with the dropout every
+    tagger of this project trains with."""
+    from flair.models import SequenceTagger
+
+    return SequenceTagger(
+        hidden_size=hidden,
+        embeddings=embeddings,
+        tag_dictionary=corpus.make_label_dictionary(tag_type, add_unk=False),
+        tag_type=tag_type,
+        use_crf=True,
+        dropout=0.0,
+        word_dropout=0.05,
+        locked_dropout=0.5,
+    )
+
+
+def fit_tagger(tagger, corpus, run_dir: Path, args: argparse.Namespace, plugins: list, **options) -> None:
+    """Flair's trainer with this project's schedule: SGD from ``args.learning_rate``, halved after
+    ``args.patience`` epochs without a better dev score, at most ``args.max_epochs`` epochs within
+    ``args.minutes``, static embeddings kept between epochs; ``best-model.pt`` and ``final-model.pt`` in
+    ``run_dir``."""
+    from flair.trainers import ModelTrainer
+
+    from training.plugins import DeadlinePlugin
+
+    ModelTrainer(tagger, corpus).train(
+        run_dir,
+        learning_rate=args.learning_rate,
+        mini_batch_size=32,
+        max_epochs=args.max_epochs,
+        patience=args.patience,
+        anneal_factor=0.5,
+        embeddings_storage_mode="cpu",
+        save_final_model=True,
+        plugins=[DeadlinePlugin(minutes=args.minutes), *plugins],
+        **options,
+    )
+
+
 def train_tagger(args: argparse.Namespace) -> None:
     from flair.data import Corpus
     from flair.datasets import FlairDatapointDataset
     from flair.models import SequenceTagger
-    from flair.trainers import ModelTrainer
 
-    from training.plugins import DeadlinePlugin, RefreshTrainableEmbeddingsPlugin, WeightAveragePlugin
+    from training.plugins import RefreshTrainableEmbeddingsPlugin, WeightAveragePlugin
 
     seed_everything()
     conll, work, out = Path(args.conll), Path(args.work), Path(args.out)
@@ -441,31 +480,17 @@ def train_tagger(args: argparse.Namespace) -> None:
 
             swap_word_vectors(tagger, args.word_vectors)
     else:
-        tagger = SequenceTagger(
-            hidden_size=args.hidden,
-            embeddings=build_embeddings(work, language_models),
-            tag_dictionary=corpus.make_label_dictionary("ner", add_unk=False),
-            tag_type="ner",
-            use_crf=True,
-            dropout=0.0,
-            word_dropout=0.05,
-            locked_dropout=0.5,
-        )
+        tagger = new_tagger(args.hidden, build_embeddings(work, language_models), corpus, "ner")
     run_dir = work / f"tagger-{args.name}"
     averaging = WeightAveragePlugin() if args.average else None
-    ModelTrainer(tagger, corpus).train(
+    # Static embeddings (LMs, word vectors) are computed once and kept; the refresh plugin keeps the trainable
+    # character embeddings of the dev set fresh.
+    fit_tagger(
+        tagger,
+        corpus,
         run_dir,
-        learning_rate=args.learning_rate,
-        mini_batch_size=32,
-        max_epochs=args.max_epochs,
-        patience=args.patience,
-        anneal_factor=0.5,
-        # Static embeddings (LMs, word vectors) are computed once and kept; the plugin keeps the trainable
-        # character embeddings of the dev set fresh.
-        embeddings_storage_mode="cpu",
-        save_final_model=True,
-        plugins=[
-            DeadlinePlugin(minutes=args.minutes),
+        args,
+        [
             RefreshTrainableEmbeddingsPlugin(corpus.dev, trainable_embedding_names(tagger)),
             *([averaging] if averaging else []),
         ],

@@ -20,7 +20,7 @@ import torch
 
 from service.text import split_sentences
 from training.corpora import to_flair_sentence
-from training.ner import seed_everything
+from training.ner import fit_tagger, new_tagger, seed_everything
 
 log = logging.getLogger("training.quote_tagger")
 
@@ -98,10 +98,6 @@ def frozen_ner_embeddings(ner_path: str):
 def train(args: argparse.Namespace) -> None:
     from flair.data import Corpus
     from flair.datasets import FlairDatapointDataset
-    from flair.models import SequenceTagger
-    from flair.trainers import ModelTrainer
-
-    from training.plugins import DeadlinePlugin
 
     seed_everything()
     torch.set_num_threads(args.threads)
@@ -112,30 +108,10 @@ def train(args: argparse.Namespace) -> None:
         test=FlairDatapointDataset([]),
         sample_missing_splits=False,
     )
-    tagger = SequenceTagger(
-        hidden_size=args.hidden,
-        embeddings=frozen_ner_embeddings(args.ner),
-        tag_dictionary=corpus.make_label_dictionary(LABEL_TYPE, add_unk=False),
-        tag_type=LABEL_TYPE,
-        use_crf=True,
-        dropout=0.0,
-        word_dropout=0.05,
-        locked_dropout=0.5,
-    )
+    tagger = new_tagger(args.hidden, frozen_ner_embeddings(args.ner), corpus, LABEL_TYPE)
     run_dir = work / "run"
-    ModelTrainer(tagger, corpus).train(
-        run_dir,
-        learning_rate=args.learning_rate,
-        mini_batch_size=32,
-        max_epochs=args.max_epochs,
-        patience=args.patience,
-        anneal_factor=0.5,
-        embeddings_storage_mode="cpu",
-        save_final_model=True,
-        # The int8 embeddings do not load back into a fresh tagger; export_head writes the loadable file.
-        use_final_model_for_eval=True,
-        plugins=[DeadlinePlugin(minutes=args.minutes)],
-    )
+    # The int8 embeddings do not load back into a fresh tagger; export_head writes the loadable file.
+    fit_tagger(tagger, corpus, run_dir, args, [], use_final_model_for_eval=True)
     best = run_dir / "best-model.pt"
     chosen = best if best.exists() else run_dir / "final-model.pt"
     out.mkdir(parents=True, exist_ok=True)
