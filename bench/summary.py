@@ -78,9 +78,13 @@ def time_split(r: dict[str, dict]) -> str:
     shares = ", ".join(f"{name.replace('_', ' ')} {stages[f'{name}_share']:.0%}" for name in names)
     batch_gains = p["one_at_a_time_over_one_batch"]
     gains = ", ".join(f"{name.replace('_', ' ')} {gain:.2f}×" for name, gain in batch_gains.items())
+    versus_ner = p.get("full_analysis_over_ner_alone")
+    full = (
+        f"A full analysis takes {versus_ner['ratio']:.2f}× the NER tagger alone, side by side. " if versus_ner else ""
+    )
     return (
         f"Where the time goes (`python -m bench.profile_request`, {p['articles']} articles, {run_label(p)}): "
-        f"inside `Pipeline.analyze`, {shares}. The whole Flask app through its test client (no network) takes "
+        f"inside `Pipeline.analyze`, {shares}. {full}The whole Flask app through its test client (no network) takes "
         f"{p['app_over_pipeline_ratio']:.2f}× the bare pipeline's time. Analysed one at a time, the same "
         f"articles take this many times as long as in one batch, by stage: {gains}."
     )

@@ -75,6 +75,20 @@ def test_the_time_split_names_each_stage_and_what_a_batch_saves():
     text = render({"profile_request": profile}, "sha256:shipped")
     assert "inside `Pipeline.analyze`, ner 83%, rest 17%." in text
     assert "by stage: total 1.30×, ner 1.25×, rest 1.60×." in text
+    assert "NER tagger alone" not in text  # a run from before that measurement
+
+
+def test_the_time_split_gives_a_full_analysis_against_ner_alone_where_the_run_measured_it():
+    profile = _result(
+        "sha256:shipped",
+        articles=12,
+        app_over_pipeline_ratio=1.01,
+        full_analysis_over_ner_alone={"ner_alone_s": 2.0, "full_analysis_s": 3.0, "ratio": 1.5},
+        pipeline_stages={"total_s": 6.0, "ner_s": 5.0, "rest_s": 1.0, "ner_share": 0.833, "rest_share": 0.167},
+        one_at_a_time_over_one_batch={"total": 1.3, "ner": 1.25, "rest": 1.6},
+    )
+    text = render({"profile_request": profile}, "sha256:shipped")
+    assert "rest 17%. A full analysis takes 1.50× the NER tagger alone, side by side." in text
 
 
 def test_the_batch_row_shows_the_spread_of_its_rounds():
