@@ -7,6 +7,8 @@ corpus train split (``corpus/README.md``), selected on corpus dev by Flair's spa
 
     python -m training.quote_tagger --ner models/ner-nl-compact/model.pt --corpus corpus/v1 \
         --work /tmp/quote-tagger --out models/quote-tagger-nl-compact --minutes 60
+
+``--resume-from`` continues an exported head (at a lower ``--learning-rate``) when a budget stopped it.
 """
 
 from __future__ import annotations
@@ -108,7 +110,15 @@ def train(args: argparse.Namespace) -> None:
         test=FlairDatapointDataset([]),
         sample_missing_splits=False,
     )
-    tagger = new_tagger(args.hidden, frozen_ner_embeddings(args.ner), corpus, LABEL_TYPE)
+    embeddings = frozen_ner_embeddings(args.ner)
+    if args.resume_from:
+        # Continue a head (an exported model.pt) where a time budget stopped it, over the same frozen vectors.
+        from flair.models import SequenceTagger
+
+        tagger = SequenceTagger.load(args.resume_from)
+        tagger.embeddings = embeddings
+    else:
+        tagger = new_tagger(args.hidden, embeddings, corpus, LABEL_TYPE)
     run_dir = work / "run"
     # The int8 embeddings do not load back into a fresh tagger; export_head writes the loadable file.
     fit_tagger(tagger, corpus, run_dir, args, [], use_final_model_for_eval=True)
@@ -141,6 +151,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--patience", type=int, default=2)
     parser.add_argument("--minutes", type=float, default=60)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--resume-from", help="an exported quote tagger (model.pt) to train further")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     train(parser.parse_args(argv))
 
