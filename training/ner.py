@@ -432,7 +432,11 @@ def fit_tagger(tagger, corpus, run_dir: Path, args: argparse.Namespace, plugins:
 
     from training.plugins import DeadlinePlugin
 
-    ModelTrainer(tagger, corpus).train(
+    trainer = ModelTrainer(tagger, corpus)
+    # At the end Flair reloads best-model.pt through a fresh model, which cannot take int8 modules (a head over
+    # the NER tagger's int8 embeddings); reading the saved weights into the live model works for both.
+    trainer._load_model = lambda path: tagger.load_state_dict(torch.load(path, weights_only=False)["state_dict"])
+    trainer.train(
         run_dir,
         learning_rate=args.learning_rate,
         mini_batch_size=32,

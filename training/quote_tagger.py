@@ -120,8 +120,7 @@ def train(args: argparse.Namespace) -> None:
     else:
         tagger = new_tagger(args.hidden, embeddings, corpus, LABEL_TYPE)
     run_dir = work / "run"
-    # The int8 embeddings do not load back into a fresh tagger; export_head writes the loadable file.
-    fit_tagger(tagger, corpus, run_dir, args, [], use_final_model_for_eval=True)
+    fit_tagger(tagger, corpus, run_dir, args, [])
     best = run_dir / "best-model.pt"
     chosen = best if best.exists() else run_dir / "final-model.pt"
     out.mkdir(parents=True, exist_ok=True)
