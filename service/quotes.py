@@ -934,9 +934,6 @@ def _said_next_sentence(document: _Document, quote: _Direct) -> _Attribution | N
     return None
 
 
-# ----------------------------------------------------------------------------------------------- combining
-
-
 # ---------------------------------------------------------------------------------------------- tagged quotes
 
 
@@ -981,21 +978,20 @@ def _add_tagged(directs: list[_Draft], indirects: list[_Draft], tagged: list[_Dr
     for quote in tagged:
         source = quote.attribution.speaker_span if quote.attribution else None
         for direct in directs:
-            overlaps = quote.start < direct.mark_end and direct.mark_start < quote.end
-            if (
-                overlaps
-                and direct.attribution is None
-                and source
-                and not direct.mark_start <= source[0] < direct.mark_end
-            ):
+            outside = source is not None and not direct.mark_start <= source[0] < direct.mark_end
+            if _overlaps(quote, direct) and direct.attribution is None and outside:
                 direct.attribution = quote.attribution
     found = [*directs, *indirects]
-    added = [
-        quote
-        for quote in tagged
-        if quote.kind == "indirect" and not any(quote.start < d.mark_end and d.mark_start < quote.end for d in found)
-    ]
+    added = [quote for quote in tagged if quote.kind == "indirect" and not any(_overlaps(quote, d) for d in found)]
     return sorted([*indirects, *added], key=lambda d: d.start)
+
+
+def _overlaps(tagged: _Draft, found: _Draft) -> bool:
+    """Whether a tagged quote overlaps a found one, its quote marks included."""
+    return tagged.start < found.mark_end and found.mark_start < tagged.end
+
+
+# ----------------------------------------------------------------------------------------------- combining
 
 
 def _merge(directs: list[_Draft], indirects: list[_Draft]) -> list[_Draft]:

@@ -34,7 +34,7 @@ class QuoteTagger:
 
     def kept(self, spans: list[TaggedSpan]) -> list[TaggedSpan]:
         """The spans to build quotes from: quote contents below ``min_quote_confidence`` (``QUOTE_MIN_CONFIDENCE``)
-        are left out, with their sources and cues, which only ever attach to a content."""
+        are left out; sources and cues stay, since they only ever attach to a content that is kept."""
         return [span for span in spans if span.label != "QUOTE" or span.confidence >= self.min_quote_confidence]
 
 
