@@ -63,6 +63,7 @@ _AUXILIARIES = lexicon.words("auxiliary_verbs")
 # First and second person ("ik", "wij", "volgens mij") name a speaker only inside a quote, never an actor.
 _PRONOUNS = lexicon.tagged("pronouns", "subject") | lexicon.tagged("pronouns", "object")
 _PERSON_PRONOUNS = _PRONOUNS & (lexicon.tagged("pronouns", "masculine") | lexicon.tagged("pronouns", "feminine"))
+_SPOKESPERSONS = lexicon.tagged("roles", "spokesperson")
 _DETERMINERS = lexicon.words("determiners")
 _NAME_PARTICLES = lexicon.words("name_particles")
 _ADVERBS_AFTER_CUE = lexicon.words("adverbs_after_speech_verb")
@@ -1129,6 +1130,21 @@ def _is_speech(document: _Document, draft: _Draft) -> bool:
     return len(_WORD.findall(document.text, draft.start, min(draft.end, draft.start + 200))) >= _MIN_WORDS_UNATTRIBUTED
 
 
+def _spoken_for(document: _Document, speaker_end: int) -> str | None:
+    """The actor a spokesperson speaks for: the mention in the "van …" right after the words naming them ("een
+    woordvoerder van de zangeres laat weten"), within a few words and the sentence."""
+    first = document.token_at_or_after(speaker_end)
+    if first >= len(document.tokens) or document.tokens[first].text.lower() != "van":
+        return None
+    limit = min(document.sentence_end_token(first), first + 1 + _NOUN_PHRASE_TOKENS)
+    for token in document.tokens[first + 1 : limit]:
+        if not token.text[0].isalnum():
+            return None
+        if actor := document.actor_at(token.start, token.end):
+            return actor
+    return None
+
+
 def _recent_speaker(document: _Document, draft: _Draft, previous: Quote | None) -> str | None:
     if previous is None or previous.speaker is None:
         return None
@@ -1149,6 +1165,8 @@ def _finish(document: _Document, draft: _Draft, previous: Quote | None) -> Quote
         speaker_id = document.actor_at(start, end)
         if speaker_id is None and speaker_text.text.lower() in _PERSON_PRONOUNS:
             speaker_id = document.person_before(min(draft.start, start)) or _recent_speaker(document, draft, previous)
+        elif speaker_id is None and speaker_text.text.split()[-1].lower() in _SPOKESPERSONS:
+            speaker_id = _spoken_for(document, end)
     return Quote(
         text=document.text[draft.start : draft.end],
         start=draft.start,

@@ -360,3 +360,14 @@ def test_a_negation_before_the_reported_clause_stays_with_the_quote() -> None:
     believes, stops = quotes_of(text, [jansen, pietersen])
     assert (believes.text, believes.cue.text, believes.speaker) == ("het plan werkt", "gelooft niet", "per:jansen")
     assert (stops.text, stops.cue.text, stops.speaker) == ("niet te willen stoppen", "zei", "per:pietersen")
+
+
+def test_a_spokesperson_speaks_for_the_actor_after_van_and_for_no_one_without_it() -> None:
+    """The guideline's rule: "een woordvoerder van Shell" says what Shell says; of an unnamed one, no actor."""
+    text = (
+        "Een woordvoerder van Shell zegt dat het bedrijf in beroep gaat. "
+        "Een woordvoerder van de politie zegt dat er niemand is aangehouden."
+    )
+    shell, police = quotes_of(text, [mention(text, "Shell", "org:shell")])
+    assert (shell.speaker, shell.speaker_text.text) == ("org:shell", "Een woordvoerder")
+    assert police.speaker is None and police.speaker_text.text == "Een woordvoerder"
