@@ -62,7 +62,10 @@ _PARTICLE_VERBS = lexicon.entries("particle_speech_verbs")
 _AUXILIARIES = lexicon.words("auxiliary_verbs")
 # First and second person ("ik", "wij", "volgens mij") name a speaker only inside a quote, never an actor.
 _PRONOUNS = lexicon.tagged("pronouns", "subject") | lexicon.tagged("pronouns", "object")
-_PERSON_PRONOUNS = _PRONOUNS & (lexicon.tagged("pronouns", "masculine") | lexicon.tagged("pronouns", "feminine"))
+_MASCULINE = lexicon.tagged("pronouns", "masculine")
+_FEMININE = lexicon.tagged("pronouns", "feminine")
+_PERSON_PRONOUNS = _PRONOUNS & (_MASCULINE | _FEMININE)
+_OTHER_GENDER = {"masculine": "feminine", "feminine": "masculine"}
 _SPOKESPERSONS = lexicon.tagged("roles", "spokesperson")
 _DETERMINERS = lexicon.words("determiners")
 _NAME_PARTICLES = lexicon.words("name_particles")
@@ -150,6 +153,13 @@ class _Document:
         self.mentions = sorted(mentions)
         self.mention_starts = [mention[0] for mention in self.mentions]
         self.longest_mention = max((end - start for start, end, _ in self.mentions), default=0)
+        # The pronouns already resolved to an actor tell its gender ("hij" -> masculine).
+        self.pronoun_genders: dict[str, set[str]] = {}
+        for start, end, actor in self.mentions:
+            word = text[start:end].lower()
+            for gender, pronouns in (("masculine", _MASCULINE), ("feminine", _FEMININE)):
+                if word in pronouns:
+                    self.pronoun_genders.setdefault(actor, set()).add(gender)
 
     def token_at_or_after(self, offset: int) -> int:
         return bisect.bisect_left(self.token_starts, offset)
@@ -195,15 +205,18 @@ class _Document:
             index -= 1
         return False
 
-    def person_before(self, offset: int) -> str | None:
+    def person_before(self, offset: int, pronoun: str = "") -> str | None:
         """The actor of the nearest person mention before ``offset``, in its sentence or the few before it:
-        farther back, "hij" is as likely to be someone the tagger missed."""
+        farther back, "hij" is as likely to be someone the tagger missed. A person whom the resolved pronouns
+        give only the other gender than ``pronoun`` is passed over ("haar" is not someone called "hij")."""
+        other = _OTHER_GENDER.get(_gender(pronoun.lower()))
         sentence = max(self.sentence_of(offset) - _PRONOUN_FALLBACK_SENTENCES, 0)
         floor = self.sentences[sentence].start if self.sentences else 0
         index = bisect.bisect_left(self.mention_starts, offset) - 1
         while index >= 0 and self.mentions[index][0] >= floor:
             _, mention_end, actor = self.mentions[index]
-            if actor.startswith("per:") and mention_end <= offset:
+            wrong_gender = other is not None and self.pronoun_genders.get(actor) == {other}
+            if actor.startswith("per:") and mention_end <= offset and not wrong_gender:
                 return actor
             index -= 1
         return None
@@ -1130,6 +1143,12 @@ def _is_speech(document: _Document, draft: _Draft) -> bool:
     return len(_WORD.findall(document.text, draft.start, min(draft.end, draft.start + 200))) >= _MIN_WORDS_UNATTRIBUTED
 
 
+def _gender(pronoun: str) -> str | None:
+    """The gender a pronoun can only have ("hij", "haar"), None for one of either ("ze" may be plural too)."""
+    masculine, feminine = pronoun in _MASCULINE, pronoun in _FEMININE
+    return "masculine" if masculine and not feminine else "feminine" if feminine and not masculine else None
+
+
 def _spoken_for(document: _Document, speaker_end: int) -> str | None:
     """The actor a spokesperson speaks for: the mention in the "van …" right after the words naming them ("een
     woordvoerder van de zangeres laat weten"), within a few words and the sentence."""
@@ -1164,7 +1183,10 @@ def _finish(document: _Document, draft: _Draft, previous: Quote | None) -> Quote
         speaker_text = document.span(start, end)
         speaker_id = document.actor_at(start, end)
         if speaker_id is None and speaker_text.text.lower() in _PERSON_PRONOUNS:
-            speaker_id = document.person_before(min(draft.start, start)) or _recent_speaker(document, draft, previous)
+            pronoun = speaker_text.text
+            speaker_id = document.person_before(min(draft.start, start), pronoun) or _recent_speaker(
+                document, draft, previous
+            )
         elif speaker_id is None and speaker_text.text.split()[-1].lower() in _SPOKESPERSONS:
             speaker_id = _spoken_for(document, end)
     return Quote(

@@ -371,3 +371,14 @@ def test_a_spokesperson_speaks_for_the_actor_after_van_and_for_no_one_without_it
     shell, police = quotes_of(text, [mention(text, "Shell", "org:shell")])
     assert (shell.speaker, shell.speaker_text.text) == ("org:shell", "Een woordvoerder")
     assert police.speaker is None and police.speaker_text.text == "Een woordvoerder"
+
+
+def test_an_unresolved_pronoun_passes_over_a_person_the_resolved_pronouns_give_the_other_gender() -> None:
+    text = "Marie Pieters sprak met Jan Jansen. Hij knikte. Volgens haar moet het plan anders."
+    mentions = [
+        mention(text, "Marie Pieters", "per:marie-pieters"),
+        mention(text, "Jan Jansen", "per:jan-jansen"),
+        mention(text, "Hij", "per:jan-jansen"),
+    ]
+    quote = only(quotes_of(text, mentions))
+    assert (quote.speaker_text.text, quote.speaker) == ("haar", "per:marie-pieters")
