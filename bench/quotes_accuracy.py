@@ -45,12 +45,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from service.actors import group_actors
-from service.config import NO_MODEL, Settings
+from service.config import Settings
 from service.entities import refine_entities
 from service.models.ner import load_ner_model
-from service.models.quote_tagger import load_quote_tagger
 from service.quotes import find_quotes
 from service.results import Quote
+from service.state import load_quotes
 from service.text import split_sentences
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -82,12 +82,10 @@ class QuoteFinder:
     """The pipeline's path from text to quotes: NER, repairs, actors with all their mentions, quotes."""
 
     def __init__(self, model_path: str, quote_model: str) -> None:
-        self.ner = load_ner_model(model_path, quantize=Settings().ner_quantize)
-        self.heads = (
-            []
-            if quote_model == NO_MODEL
-            else [load_quote_tagger(quote_model, self.ner, Settings().quote_min_confidence)]
-        )
+        settings = Settings(quote_model=quote_model)
+        self.ner = load_ner_model(model_path, quantize=settings.ner_quantize)
+        quotes = load_quotes(settings, self.ner)
+        self.heads = [quotes] if quotes else []
         self._takes_text = len(inspect.signature(group_actors).parameters) > 2
 
     def analyse(self, texts: list[str]) -> list[tuple[list[Quote], dict[str, list[tuple[int, int, str]]]]]:

@@ -14,8 +14,8 @@ from service.config import NO_MODEL, Settings
 from service.models.actor_stance import ActorStanceModel, load_actor_stance_model
 from service.models.language import load_language_identifier
 from service.models.loading import ModelLoadError, load_model
-from service.models.ner import load_ner_model
-from service.models.quote_tagger import load_quote_tagger
+from service.models.ner import NerModel, load_ner_model
+from service.models.quote_tagger import QuoteTagger, load_quote_tagger
 from service.models.stance import load_stance_model
 from service.pipeline import Pipeline
 
@@ -30,14 +30,23 @@ def build_pipeline(settings: Settings) -> Pipeline:
     torch.set_num_threads(settings.torch_threads)
     ner = load_ner_model(settings.ner_model, batch_size=settings.ner_batch_size, quantize=settings.ner_quantize)
     stance = load_stance_model(settings.stance_model)
-    quotes = None
-    if settings.quote_model != NO_MODEL:
-        # NER_QUANTIZE=none asks for fp32 throughout; any other value also runs the quote head as int8.
-        quantize = bool(settings.ner_quantize)
-        quotes = load_quote_tagger(settings.quote_model, ner, settings.quote_min_confidence, quantize)
     return Pipeline(
-        ner, stance, load_actor_stance(settings.actor_stance_model), load_language_identifier(), quote_tagger=quotes
+        ner,
+        stance,
+        load_actor_stance(settings.actor_stance_model),
+        load_language_identifier(),
+        quote_tagger=load_quotes(settings, ner),
     )
+
+
+def load_quotes(settings: Settings, ner: NerModel) -> QuoteTagger | None:
+    """The quote tagger as the service runs it beside ``ner`` (settings ``QUOTE_MODEL``, ``QUOTE_MIN_CONFIDENCE``),
+    or None for the rules alone (``QUOTE_MODEL=none``)."""
+    if settings.quote_model == NO_MODEL:
+        return None
+    # NER_QUANTIZE=none asks for fp32 throughout; any other value also runs the quote head as int8.
+    quantize = bool(settings.ner_quantize)
+    return load_quote_tagger(settings.quote_model, ner, settings.quote_min_confidence, quantize)
 
 
 def load_actor_stance(reference: str) -> ActorStanceModel:
