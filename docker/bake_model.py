@@ -13,11 +13,11 @@ import os
 import subprocess
 import sys
 
-from service.config import NO_MODEL, Settings
+from service.config import Settings
 from service.models.loading import is_hub_id
 from service.models.ner import load_ner_model
-from service.models.quote_tagger import load_quote_tagger
 from service.models.stance import load_stance_model
+from service.state import load_quotes
 
 CA_BUNDLE_SECRET = "/run/secrets/ca_bundle"
 FETCH_FLAG = "--fetch-only"
@@ -42,8 +42,7 @@ def main() -> None:
     ner = load_ner_model(settings.ner_model)
     stance = load_stance_model(settings.stance_model)
     print(f"baked NER_MODEL={settings.ner_model} labels={list(ner.labels)}; STANCE_MODEL topics={stance.topics}")
-    if settings.quote_model != NO_MODEL:
-        quotes = load_quote_tagger(settings.quote_model, ner)
+    if quotes := load_quotes(settings, ner):
         reads = "the NER model's vectors" if quotes.shares_embeddings else "its own embeddings (a second pass)"
         print(f"QUOTE_MODEL={settings.quote_model} reads {reads}")
 
