@@ -91,7 +91,8 @@ class QuoteFinder:
     def analyse(self, texts: list[str]) -> list[tuple[list[Quote], dict[str, list[tuple[int, int, str]]]]]:
         """Quotes of every text, with each actor's mentions ``(start, end, text)`` by actor id."""
         sentences = [split_sentences(text) for text in texts]
-        tagged, marked = self.ner.tag_layers(list(zip(texts, sentences, strict=True)), self.heads)
+        layers = self.ner.tag_layers(list(zip(texts, sentences, strict=True)), self.heads)
+        tagged, marked = layers.entities, layers.marked
         quote_spans = [self.heads[0].kept(spans) for spans in marked[0]] if self.heads else [None] * len(texts)
         results = []
         for text, sents, found, spans in zip(texts, sentences, tagged, quote_spans, strict=True):

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 from service.actors import Actor, group_actors, salience
 from service.documents import Document
 from service.entities import refine_entities
 from service.models.actor_stance import ActorStanceModel
 from service.models.language import LanguageGuess, LanguageIdentifier
-from service.models.ner import Entity, NerModel, TaggedSpan
+from service.models.ner import Entity, NerModel, SentenceVectors, TaggedSpan
 from service.models.quote_tagger import QuoteTagger
 from service.models.stance import StanceModel, TopicStance
 from service.models.stance_features import stance_window
@@ -48,6 +49,9 @@ from service.results import (
 )
 from service.text import Sentence, split_sentences
 
+if TYPE_CHECKING:
+    from service.models.pair_head import PairTokens
+
 POSITIONS = ("positive", "negative", "neutral")
 
 
@@ -57,12 +61,15 @@ class Analysis:
 
     ``actors`` holds every actor the grouping found, of the requested types and of the types a stance may be
     toward; ``stances`` maps an actor id to its stances, issue stances (added first) before actor stances.
+    ``token_vectors`` holds each sentence's token vectors from the NER pass where the actor-stance heads read
+    them (empty otherwise).
     """
 
     document: Document
     sentences: list[Sentence]
     entities: list[Entity] = field(default_factory=list)
     quote_spans: list[TaggedSpan] | None = None
+    token_vectors: list[SentenceVectors | None] = field(default_factory=list)
     actors: list[Actor] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     stances: dict[str, list[Stance]] = field(default_factory=dict)
@@ -137,11 +144,14 @@ class Pipeline:
         """Entities of every article, from one tagger call over all their sentences, repaired per article; the
         quote tagger's spans from the same call, over the same embeddings."""
         heads = [self.quote_tagger] if self.quote_tagger else []
-        tagged, marked = self.ner.tag_layers([(a.document.text, a.sentences) for a in analyses], heads)
+        keep_vectors = self._heads_read_ner_vectors and any(a.document.options.stances for a in analyses)
+        layers = self.ner.tag_layers([(a.document.text, a.sentences) for a in analyses], heads, keep_vectors)
         if self.quote_tagger:
-            for analysis, spans in zip(analyses, marked[0], strict=True):
+            for analysis, spans in zip(analyses, layers.marked[0], strict=True):
                 analysis.quote_spans = self.quote_tagger.kept(spans)
-        for analysis, found in zip(analyses, tagged, strict=True):
+        for analysis, vectors in zip(analyses, layers.vectors, strict=True):
+            analysis.token_vectors = vectors
+        for analysis, found in zip(analyses, layers.entities, strict=True):
             refined = refine_entities(found, analysis.document.text, analysis.sentences)
             analysis.entities = [e for e in refined if e.confidence >= analysis.document.options.min_confidence]
 
@@ -157,15 +167,45 @@ class Pipeline:
             evidence.append(
                 select_evidence(doc.text, analysis.sentences, analysis.actors, analysis.quotes, sources, targets)
             )
-        verdicts = self.actor_stance_model.predict(
-            [(item.model_text, item.source_span, item.target_span) for found in evidence for item in found]
-        )
+        pairs = [(item.model_text, item.source_span, item.target_span) for found in evidence for item in found]
+        tokens = self._pair_tokens(analyses, evidence) if self.actor_stance_model.reads_vectors else None
+        verdicts = self.actor_stance_model.predict(pairs, tokens)
         position = 0
         for analysis, found in zip(analyses, evidence, strict=True):
             by_source = aggregate_relations(found, verdicts[position : position + len(found)], analysis.actors)
             position += len(found)
             for source, stances in by_source.items():
                 analysis.stances.setdefault(analysis.actors[source].id, []).extend(stances)
+
+    @property
+    def _heads_read_ner_vectors(self) -> bool:
+        """Whether the actor-stance heads read the NER model's own vectors (the same stack)."""
+        return self.actor_stance_model.reads_vectors and self.actor_stance_model.embeddings is self.ner.embeddings
+
+    def _pair_tokens(self, analyses: list[Analysis], evidence: list[list[Evidence]]) -> list[PairTokens]:
+        """Each piece of evidence as the actor-stance heads read it: its sentence's token vectors (the NER
+        pass's, else embedded here once per sentence in one call) and the pair's flags."""
+        from service.models.pair_head import pair_tokens  # torch: loaded with the models, not with this module
+
+        missing = sorted(
+            {
+                (a, item.sentence_index)
+                for a, (analysis, found) in enumerate(zip(analyses, evidence, strict=True))
+                for item in found
+                if not analysis.token_vectors
+            }
+        )
+        texts = [[token.text for token in analyses[a].sentences[i].tokens] for a, i in missing]
+        own = dict(zip(missing, self.actor_stance_model.sentence_vectors(texts) if texts else [], strict=True))
+        tokens = []
+        for a, (analysis, found) in enumerate(zip(analyses, evidence, strict=True)):
+            for item in found:
+                sentence = analysis.sentences[item.sentence_index]
+                index = item.sentence_index
+                vectors = analysis.token_vectors[index].tensor() if analysis.token_vectors else own[(a, index)]
+                offsets = [(t.start - sentence.start, t.end - sentence.start) for t in sentence.tokens]
+                tokens.append(pair_tokens(vectors, offsets, *item.sentence_spans(), quote=item.kind == "quote"))
+        return tokens
 
     def _issue_stances(self, analyses: list[Analysis]) -> None:
         """Each requested actor's issue stances, from one stance-model call over every name mention's window.

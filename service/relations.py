@@ -64,6 +64,14 @@ class Evidence:
     source_span: tuple[int, int]
     target_span: tuple[int, int]
 
+    def sentence_spans(self) -> tuple[tuple[int, int] | None, tuple[int, int]]:
+        """The source's and the target's characters in ``sentence`` itself: a model text that is the sentence
+        prefixed with the speaker's words (a quote whose speaker is named elsewhere) has no source in it."""
+        prefix = len(self.model_text) - len(self.sentence.text)
+        if prefix == 0:
+            return self.source_span, self.target_span
+        return None, (self.target_span[0] - prefix, self.target_span[1] - prefix)
+
 
 def target_actor_ids(actors: Sequence[Actor]) -> set[int]:
     """Indices of the actors a stance may be toward (``TARGET_TYPES``)."""

@@ -33,7 +33,7 @@ def build_pipeline(settings: Settings) -> Pipeline:
     return Pipeline(
         ner,
         stance,
-        load_actor_stance(settings.actor_stance_model),
+        load_actor_stance(settings.actor_stance_model, ner, settings.ner_quantize),
         load_language_identifier(),
         quote_tagger=load_quotes(settings, ner),
     )
@@ -49,10 +49,17 @@ def load_quotes(settings: Settings, ner: NerModel) -> QuoteTagger | None:
     return load_quote_tagger(settings.quote_model, ner, settings.quote_min_confidence, quantize)
 
 
-def load_actor_stance(reference: str) -> ActorStanceModel:
-    """The actor-to-actor stance model directory (setting ``ACTOR_STANCE_MODEL``); any fault is a
+def load_actor_stance(reference: str, ner: NerModel | None = None, quantize: tuple[str, ...] = ()) -> ActorStanceModel:
+    """The actor-to-actor stance model directory (setting ``ACTOR_STANCE_MODEL``), its heads reading ``ner``'s
+    vectors where they can (else their own stack, with the ``quantize`` parts int8); any fault is a
     ModelLoadError naming it, as for the other models."""
-    return load_model("ACTOR_STANCE_MODEL", reference, load_actor_stance_model, hub_ids=False)
+    embeddings = ner.embeddings if ner is not None else None
+    return load_model(
+        "ACTOR_STANCE_MODEL",
+        reference,
+        lambda path: load_actor_stance_model(path, embeddings, quantize),
+        hub_ids=False,
+    )
 
 
 class ModelState:

@@ -85,12 +85,15 @@ def shipped_ner():
 
 
 @pytest.fixture(scope="session")
-def shipped_pipeline(shipped_ner, stance_model, actor_stance_model, language_identifier):
+def shipped_pipeline(shipped_ner, stance_model, language_identifier):
+    """The pipeline as the service builds it: the quote tagger and the actor-stance heads read the NER vectors."""
     from service.models.quote_tagger import load_quote_tagger
     from service.pipeline import Pipeline
+    from service.state import load_actor_stance
 
     quotes = load_quote_tagger(str(SHIPPED_QUOTES), shipped_ner)
-    return Pipeline(shipped_ner, stance_model, actor_stance_model, language_identifier, quote_tagger=quotes)
+    actor_stance = load_actor_stance(Settings().actor_stance_model, shipped_ner, Settings().ner_quantize)
+    return Pipeline(shipped_ner, stance_model, actor_stance, language_identifier, quote_tagger=quotes)
 
 
 @pytest.fixture(scope="session")

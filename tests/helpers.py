@@ -17,6 +17,7 @@ SAMPLE_ARTICLE = SHARED_DATA / "samples" / "helsinki-2018-07.txt"
 SHIPPED_NER = PROJECT_ROOT / "models" / "ner-nl-compact" / "model.pt"
 SHIPPED_STANCE = PROJECT_ROOT / "models" / "stance-nl-compact"
 SHIPPED_QUOTES = PROJECT_ROOT / "models" / "quote-tagger-nl-compact" / "model.pt"
+SHIPPED_ACTOR_STANCE = PROJECT_ROOT / "models" / "actor-stance-nl-compact"
 
 
 def real_text(chars: int) -> str:

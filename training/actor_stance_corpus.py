@@ -322,11 +322,12 @@ REPRODUCE = """python -m training.actor_stance_corpus --out models/actor-stance-
 python -m bench.corpus_accuracy --split dev --out bench/results/corpus_dev_actor_stance_v2.json"""
 
 
-def render_card(report: Mapping[str, Any]) -> str:
-    """The model card: what the model reads, its data and licences, the dev choice and its reliability."""
+def render_card(report: Mapping[str, Any], version: str | None = None, sections: Sequence[str] = ()) -> str:
+    """The model card: what the model reads, its data and licences, the dev choice and its reliability;
+    ``sections`` (the pair heads', ``training.actor_stance_head``) follow the scorer's, under ``version``."""
     chosen = report["chosen"]
     lines = [
-        f"# {report['model_id']} {report['version']}",
+        f"# {report['model_id']} {version or report['version']}",
         "",
         "The stance of one actor (the *source*) toward another (the *target*) in one Dutch sentence: `positive`",
         "(support, praise, agreement), `negative` (criticism, attack, conflict) or `neutral`, with a probability per",
@@ -396,10 +397,12 @@ def render_card(report: Mapping[str, Any]) -> str:
         "| --- | --- | --- |",
         *(f"| {r['from']:.1f}–{r['to']:.1f} | {r['n']} | {r['right']} |" for r in report["reliability_dev"]),
         "",
+        *sections,
         "## Measured through the service",
         "",
-        "`bench/results/corpus_dev_actor_stance_v2.json` (dev, predicted actors) and the corpus test split read once",
-        "(`bench/results/corpus_test_after.json`); the README's before/after table.",
+        "`bench/results/corpus_dev.json` (dev, the service's own actors; version 2:",
+        "`corpus_dev_actor_stance_v2.json`) and the corpus test split read once per version",
+        "(`bench/results/corpus_test_*.json`); the README's table.",
         "",
         "## Hand cues retired",
         "",

@@ -74,13 +74,14 @@ class NerModel:
     def predict_spans(self, token_lists: list[list[str]]) -> list[list[tuple[int, int, str, float]]]:
         """Entity spans ``(first_token, end_token, type, confidence)`` of pre-tokenised sentences, in one
         batched model call (also what ``bench/ner_accuracy.py`` scores on gold tokens)."""
-        return self._predict(token_lists, ())[0]
+        return self._predict(token_lists, ())[0][0]
 
     def _predict(
-        self, token_lists: list[list[str]], heads: Sequence[TaggerHead]
-    ) -> list[list[list[tuple[int, int, str, float]]]]:
+        self, token_lists: list[list[str]], heads: Sequence[TaggerHead], keep_vectors: bool = False
+    ) -> tuple[list[list[list[tuple[int, int, str, float]]]], list[Any]]:
         """Spans of every sentence from the NER tagger, then from each head; a head that shares the embeddings
-        reads the token vectors the NER tagger left on the sentences instead of embedding them again."""
+        reads the token vectors the NER tagger left on the sentences instead of embedding them again. With
+        ``keep_vectors``, the vectors stay on the sentences, which come back too (else an empty list)."""
         from flair.data import Sentence as FlairSentence
 
         shared = [FlairSentence(tokens) for tokens in token_lists]
@@ -92,20 +93,23 @@ class NerModel:
             )
             for head in heads
         ]
+        vectors = []
         if token_lists:
             with self._lock:
                 for index, (tagger, label_type, sentences) in enumerate(runs):
-                    # Vectors stay on the shared sentences until the last tagger that reads them has run. Flair's
-                    # "gpu" storage keeps them where they were computed (here the CPU); "cpu" would copy each
-                    # token's vectors, a few per cent of the NER tagger's time.
-                    later = any(other is shared for _, _, other in runs[index + 1 :])
+                    # Vectors stay on the shared sentences until the last reader is done with them. Flair's "gpu"
+                    # storage keeps them where they were computed (here the CPU); "cpu" would copy each token's
+                    # vectors, a few per cent of the NER tagger's time.
+                    later = keep_vectors or any(other is shared for _, _, other in runs[index + 1 :])
                     tagger.predict(
                         sentences,
                         mini_batch_size=self.batch_size,
                         label_name=label_type,
                         embedding_storage_mode="gpu" if sentences is shared and later else "none",
                     )
-        return [
+            if keep_vectors:
+                vectors = shared
+        spans = [
             [
                 [
                     (
@@ -120,23 +124,26 @@ class NerModel:
             ]
             for _, label_type, sentences in runs
         ]
+        return spans, vectors
 
     def tag(self, documents: list[tuple[str, list[Sentence]]]) -> list[list[Entity]]:
         """Entities of every document; all sentences of all documents go to the model in one call."""
-        return self.tag_layers(documents, ())[0]
+        return self.tag_layers(documents, ()).entities
 
     def tag_layers(
-        self, documents: list[tuple[str, list[Sentence]]], heads: Sequence[TaggerHead]
-    ) -> tuple[list[list[Entity]], list[list[list[TaggedSpan]]]]:
-        """Entities of every document, and per head the spans it marks in every document (``[head][doc]``):
-        all sentences of all documents go through the shared embeddings once."""
+        self, documents: list[tuple[str, list[Sentence]]], heads: Sequence[TaggerHead], keep_vectors: bool = False
+    ) -> Layers:
+        """Entities of every document, per head the spans it marks in every document, and with ``keep_vectors``
+        each sentence's token vectors: all sentences of all documents go through the shared embeddings once."""
         segments = [
             (doc_index, sentence_index, tokens)
             for doc_index, (_, sentences) in enumerate(documents)
             for sentence_index, sentence in enumerate(sentences)
             for tokens in _segments(sentence)
         ]
-        layers = self._predict([[token.text for token in tokens] for _, _, tokens in segments], heads)
+        layers, embedded = self._predict(
+            [[token.text for token in tokens] for _, _, tokens in segments], heads, keep_vectors
+        )
         entities: list[list[Entity]] = [[] for _ in documents]
         for (doc_index, sentence_index, tokens), found in zip(segments, layers[0]):
             text = documents[doc_index][0]
@@ -150,7 +157,74 @@ class NerModel:
                     TaggedSpan(label, tokens[first].start, tokens[end - 1].end, confidence, sentence_index)
                     for first, end, label, confidence in found
                 )
-        return entities, marked
+        return Layers(entities, marked, self._sentence_vectors(documents, segments, embedded))
+
+    def _sentence_vectors(
+        self, documents: list[tuple[str, list[Sentence]]], segments: list[tuple], embedded: list[Any]
+    ) -> list[list[SentenceVectors | None]]:
+        """Per document, per sentence, the embedded Flair segments of the sentence (empty when none were kept)."""
+        if not embedded:
+            return [[] for _ in documents]
+        pieces: dict[tuple[int, int], list[Any]] = {}
+        for (doc_index, sentence_index, _), segment in zip(segments, embedded, strict=True):
+            pieces.setdefault((doc_index, sentence_index), []).append(segment)
+        names = self.embeddings.get_names()
+        return [
+            [SentenceVectors(pieces[(d, i)], names) if (d, i) in pieces else None for i in range(len(sentences))]
+            for d, (_, sentences) in enumerate(documents)
+        ]
+
+
+@dataclass(frozen=True)
+class Layers:
+    """What one pass over a batch of documents gives: ``entities[doc]``, ``marked[head][doc]`` (the heads'
+    spans) and ``vectors[doc][sentence]`` (each sentence's token vectors; empty unless asked for)."""
+
+    entities: list[list[Entity]]
+    marked: list[list[list[TaggedSpan]]]
+    vectors: list[list[SentenceVectors | None]]
+
+
+class SentenceVectors:
+    """The token vectors the NER pass left on one sentence (its Flair segments), stacked only when asked for:
+    the actor-stance heads read the few sentences where two actors meet."""
+
+    def __init__(self, segments: list[Any], names: list[str]) -> None:
+        self._segments = segments
+        self._names = names
+        self._tensor: Any = None
+
+    def tensor(self) -> Any:
+        """One row per token of the sentence (stacked once; several pairs may meet in one sentence)."""
+        import torch
+
+        if self._tensor is None:
+            self._tensor = torch.cat([stacked_vectors(segment, self._names) for segment in self._segments])
+        return self._tensor
+
+
+def stacked_vectors(sentence: Any, names: list[str]) -> Any:
+    """The token vectors a Flair sentence carries from the embeddings ``names``, one row per token: the input
+    the actor-stance heads read (``service.models.pair_head``), in training as in service."""
+    import torch
+
+    return torch.stack([token.get_embedding(names) for token in sentence])
+
+
+def embed_tokens(embeddings: Any, token_lists: list[list[str]], batch_size: int = 32) -> list[Any]:
+    """Token vectors of pre-tokenised sentences from a Flair embedding stack (no tagger)."""
+    import torch
+    from flair.data import Sentence as FlairSentence
+
+    vectors = []
+    for first in range(0, len(token_lists), batch_size):
+        sentences = [FlairSentence(tokens) for tokens in token_lists[first : first + batch_size]]
+        with torch.inference_mode():
+            embeddings.embed(sentences)
+        vectors += [stacked_vectors(sentence, embeddings.get_names()) for sentence in sentences]
+        for sentence in sentences:
+            sentence.clear_embeddings()
+    return vectors
 
 
 def _segments(sentence: Sentence) -> list[tuple]:
@@ -223,6 +297,26 @@ def quantize_tagger(tagger, parts: Iterable[str]) -> tuple[str, ...]:
             warnings.filterwarnings("ignore", message=r"torch\.quantize_per_tensor", category=UserWarning)
             quantize_dynamic(tagger, set(names), dtype=torch.qint8, inplace=True)
     return names
+
+
+def quantize_stack(embeddings: Any, parts: Iterable[str]) -> tuple[str, ...]:
+    """Convert the ``parts`` (``lm``, ``char``) of an embedding stack outside a tagger to int8, as
+    :func:`quantize_tagger` does inside one; the names converted."""
+    import torch
+
+    holder = torch.nn.Module()
+    holder.embeddings = embeddings
+    return quantize_tagger(holder, set(parts) & {"lm", "char"})
+
+
+def same_stack(ours: Any, theirs: Any) -> bool:
+    """Whether two Flair embedding stacks have the same layout (names and sizes): a head trained over one
+    can read the other's vectors."""
+
+    def layout(stack: Any) -> list[tuple[str, int]]:
+        return [(embedding.name, embedding.embedding_length) for embedding in stack.embeddings]
+
+    return hasattr(theirs, "embeddings") and layout(ours) == layout(theirs)
 
 
 def load_ner_model(reference: str, batch_size: int = 32, quantize: tuple[str, ...] = ()) -> NerModel:

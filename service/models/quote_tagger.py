@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from service.models.loading import display_reference, load_model
-from service.models.ner import NerModel, TaggedSpan, file_version, quantize_tagger
+from service.models.ner import NerModel, TaggedSpan, file_version, quantize_tagger, same_stack
 
 LABEL_TYPE = "quote"
 # The head's own layers (its BiLSTM and the projection into it) as int8: on corpus dev the same quotes as fp32,
@@ -49,7 +49,7 @@ def load_quote_tagger(
     tagger.eval()
     if quantize:
         quantize_tagger(tagger, QUANTIZED_PARTS)
-    shared = _same_stack(tagger.embeddings, ner.embeddings)
+    shared = same_stack(tagger.embeddings, ner.embeddings)
     if shared:
         tagger.embeddings = ner.embeddings
     return QuoteTagger(
@@ -59,10 +59,3 @@ def load_quote_tagger(
         shares_embeddings=shared,
         min_quote_confidence=min_quote_confidence,
     )
-
-
-def _same_stack(ours: Any, theirs: Any) -> bool:
-    def layout(stack: Any) -> list[tuple[str, int]]:
-        return [(embedding.name, embedding.embedding_length) for embedding in stack.embeddings]
-
-    return hasattr(theirs, "embeddings") and layout(ours) == layout(theirs)

@@ -145,7 +145,7 @@ def test_the_shipped_quote_tagger_reads_the_shipped_ner_embeddings_and_keeps_its
     text = "De PvdA keert zich af van het leenstelsel en wil weer een basisbeurs invoeren."
     sentences = split_sentences(text)
     # The same marks whether the head reads the vectors NER left or embeds the sentences itself.
-    _, [[with_shipped]] = shipped_ner.tag_layers([(text, sentences)], [shared])
-    _, [[with_tiny]] = tiny.tag_layers([(text, sentences)], [separate])
+    [[with_shipped]] = shipped_ner.tag_layers([(text, sentences)], [shared]).marked
+    [[with_tiny]] = tiny.tag_layers([(text, sentences)], [separate]).marked
     assert with_shipped == with_tiny
     assert any(span.label == "QUOTE" for span in with_shipped)

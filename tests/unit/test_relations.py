@@ -107,6 +107,8 @@ def test_the_speakers_own_ik_marks_the_source_in_a_later_sentence_of_the_quote()
         "[Mark Rutte|PER] was duidelijk: „Het kabinet gaat door. Ik vertrouw [Geert Wilders|PER] niet meer.”"
     )
     assert pairs(actors, found) == [("Mark Rutte", "Geert Wilders", "quote", "Ik", "Geert Wilders")]
+    [item] = found
+    assert item.sentence_spans() == (item.source_span, item.target_span)
 
 
 def test_without_the_speakers_words_in_the_sentence_the_model_reads_them_as_a_prefix():
@@ -117,6 +119,9 @@ def test_without_the_speakers_words_in_the_sentence_the_model_reads_them_as_a_pr
     [item] = found
     assert item.model_text.startswith("Mark Rutte: ")
     assert item.sentence.text == "Over Geert Wilders zeg ik niets.”"
+    # In the sentence itself (what the pair heads read) there is no source, and the target sits where it is.
+    source, (start, end) = item.sentence_spans()
+    assert source is None and item.sentence.text[start:end] == "Geert Wilders"
 
 
 def test_no_actor_gets_evidence_toward_itself():
