@@ -17,7 +17,7 @@ from service.config import Settings
 from service.models.loading import is_hub_id
 from service.models.ner import load_ner_model
 from service.models.stance import load_stance_model
-from service.state import load_quotes
+from service.state import load_actor_stance, load_quotes
 
 CA_BUNDLE_SECRET = "/run/secrets/ca_bundle"
 FETCH_FLAG = "--fetch-only"
@@ -45,6 +45,11 @@ def main() -> None:
     if quotes := load_quotes(settings, ner):
         reads = "the NER model's vectors" if quotes.shares_embeddings else "its own embeddings (a second pass)"
         print(f"QUOTE_MODEL={settings.quote_model} reads {reads}")
+    actor_stance = load_actor_stance(settings.actor_stance_model, ner, settings.ner_quantize)
+    if actor_stance.reads_vectors:
+        shared = actor_stance.embeddings is ner.embeddings
+        reads = "the NER model's vectors" if shared else "its own embeddings (a second pass over its evidence)"
+        print(f"ACTOR_STANCE_MODEL={settings.actor_stance_model} heads read {reads}")
 
 
 if __name__ == "__main__":
