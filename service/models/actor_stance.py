@@ -19,6 +19,7 @@ import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -134,7 +135,9 @@ class _PairParts:
     source_first: bool
 
 
+@lru_cache(maxsize=4096)
 def _parts(marked: str) -> _PairParts:
+    """Every view reads the same cut of a marked sentence; the cut is made once per sentence (cached)."""
     match = _MARKED_PAIR.search(marked)
     if match is None:
         raise ValueError(f"not a marked pair (expected {SOURCE_OPEN} and {TARGET_OPEN} marks): {marked!r}")
