@@ -101,6 +101,15 @@ def test_known_organisations_are_added_and_retyped_and_cut_names_made_whole():
     ]
 
 
+def test_organisations_the_corpus_types_org_are_retyped_and_added_unless_inside_a_longer_name():
+    source = "[Philips|PER:0.7] en Shell investeren. [Philips Wang|PER] niet."
+    assert found(source, ("corpus_organisations",)) == [
+        ("Philips", "ORG"),
+        ("Shell", "ORG"),
+        ("Philips Wang", "PER"),
+    ]
+
+
 def test_countries_and_capitals_are_places_unless_inside_a_longer_name():
     source = "[Iran|ORG:0.6] en Peking spraken. [Shell Nederland|ORG] en [Denzel Washington|PER] niet."
     assert found(source, ("known_places",)) == [
