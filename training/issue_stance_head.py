@@ -1,7 +1,7 @@
 """Experiment: do BiLSTM heads over the NER tagger's token vectors help issue stances, as they helped actor stances?
 
     python -m training.issue_stance_head --ner models/ner-nl-compact/model.pt \\
-        --model models/stance-nl-compact --seeds 13,1,2 --epochs 10 --out issue_head_report.json
+        --model models/stance-nl-compact --seeds 13,1,2 --epochs 10 --out bench/results/issue_stance_head_dev.json
 
 The examples are the stance model's own (``training.stance_corpus_data.mention_windows``): every gold actor's name
 mention, labelled with the topics and positions of that actor's issue units whose evidence sentence is the
@@ -566,7 +566,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--runs-cache", default="", help="a file (outside the repository) to keep the heads' dev scores in"
     )
-    parser.add_argument("--out", default="issue_head_report.json")
+    parser.add_argument("--out", default="bench/results/issue_stance_head_dev.json")
     report = run(parser.parse_args(argv))
     keys = ("a_served_model", "a_served_model_threshold_on_dev", "b_head_alone", "c_blends", "mention_level_model")
     print(json.dumps({k: report[k] for k in keys}, indent=1))
