@@ -101,11 +101,12 @@ def test_known_organisations_are_added_and_retyped_and_cut_names_made_whole():
     ]
 
 
-def test_organisations_the_corpus_types_org_are_retyped_and_added_unless_inside_a_longer_name():
-    source = "[Philips|PER:0.7] en Shell investeren. [Philips Wang|PER] niet."
-    assert found(source, ("corpus_organisations",)) == [
+def test_names_the_corpus_types_one_way_get_that_type_unless_inside_a_longer_name():
+    source = "[Philips|PER:0.7] en Shell investeren in Haagse fabrieken. [Philips Wang|PER] niet."
+    assert found(source, ("corpus_names",)) == [
         ("Philips", "ORG"),
         ("Shell", "ORG"),
+        ("Haagse", "MISC"),
         ("Philips Wang", "PER"),
     ]
 
