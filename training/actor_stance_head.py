@@ -79,6 +79,15 @@ def class_weights(labels: Sequence[int]) -> torch.Tensor:
     return torch.tensor(np.sqrt(counts.sum() / (len(POSITIONS) * counts)), dtype=torch.float)
 
 
+def length_batches(lengths: Sequence[int], size: int = BATCH) -> list[list[int]]:
+    """Indices in batches of similar length (little padding, some jitter so they differ per epoch), the batches
+    in random order (``random``'s state: the caller seeds it)."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i] + random.random() * 8)
+    batches = [order[i : i + size] for i in range(0, len(order), size)]
+    random.shuffle(batches)
+    return batches
+
+
 def train_seed(
     seed: int, items: Sequence[PairTokens], labels: Sequence[int], dev: Sequence[PairTokens], epochs: int
 ) -> list[tuple[dict, np.ndarray]]:
@@ -93,10 +102,7 @@ def train_seed(
     for epoch in range(epochs):
         head.train()
         started, total = time.monotonic(), 0.0
-        # Batches of similar length (little padding), in random order.
-        order = sorted(range(len(items)), key=lambda i: len(items[i].vectors) + random.random() * 8)
-        batches = [order[i : i + BATCH] for i in range(0, len(order), BATCH)]
-        random.shuffle(batches)
+        batches = length_batches([len(item.vectors) for item in items])
         for batch in batches:
             loss = loss_function(head(*padded([items[i] for i in batch])), targets[batch])
             optimiser.zero_grad()

@@ -49,9 +49,11 @@ from corpus.pairs import sentence_of
 from corpus.store import Article, load_split, read_records, split_path
 from service.config import Settings
 from service.models.ner import embed_tokens, load_ner_model
+from service.models.pair_head import padded
 from service.models.stance import POSITIONS, load_stance_model
 from service.models.stance_features import stance_window
 from service.text import split_sentences, tokenize
+from training.actor_stance_head import length_batches
 from training.stance_corpus_data import corpus_topics, mention_windows
 from training.stance_data import topic_id
 
@@ -168,18 +170,6 @@ class IssueHead(nn.Module):
         return self.output(torch.cat(pools, -1)).view(-1, self.topics, len(CLASSES))
 
 
-def padded(items: Sequence[HeadInput]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Vectors, flags and mask of ``items`` padded to the longest."""
-    length = max(len(item.vectors) for item in items)
-    vectors = torch.zeros(len(items), length, items[0].vectors.shape[1])
-    flags = torch.zeros(len(items), length, 1)
-    mask = torch.zeros(len(items), length)
-    for i, item in enumerate(items):
-        n = len(item.vectors)
-        vectors[i, :n], flags[i, :n], mask[i, :n] = item.vectors.float(), item.flags, 1.0
-    return vectors, flags, mask
-
-
 def head_probabilities(heads: Sequence[IssueHead], items: Sequence[HeadInput]) -> np.ndarray:
     """Class probabilities averaged over ``heads``, shape ``(len(items), topics, CLASSES)``."""
     out = np.zeros((len(items), heads[0].topics, len(CLASSES)))
@@ -219,9 +209,7 @@ def train_seed(
     for epoch in range(epochs):
         head.train()
         started, total = time.monotonic(), 0.0
-        order = sorted(range(len(items)), key=lambda i: len(items[i].vectors) + random.random() * 8)
-        batches = [order[i : i + BATCH] for i in range(0, len(order), BATCH)]
-        random.shuffle(batches)
+        batches = length_batches([len(item.vectors) for item in items], BATCH)
         for batch in batches:
             logits = head(*padded([items[i] for i in batch]))
             # Cross-entropy per topic, summed over topics.

@@ -106,11 +106,12 @@ def _mean_pool(states: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
 
 
 def padded(items: Sequence[PairTokens]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Vectors, flags and mask of ``items`` padded to the longest."""
+    """Vectors, flags and mask of ``items`` (anything with ``vectors`` and ``flags`` per token) padded to the
+    longest."""
     length = max(len(item.vectors) for item in items)
-    size = items[0].vectors.shape[1]
+    size, flag_count = items[0].vectors.shape[1], items[0].flags.shape[1]
     vectors = torch.zeros(len(items), length, size)
-    flags = torch.zeros(len(items), length, len(FLAGS))
+    flags = torch.zeros(len(items), length, flag_count)
     mask = torch.zeros(len(items), length)
     for i, item in enumerate(items):
         n = len(item.vectors)
