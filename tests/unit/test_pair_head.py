@@ -138,3 +138,13 @@ def test_with_the_ner_models_stack_the_heads_never_embed_a_sentence_again(
     [result] = pipeline.analyze([Document("Geert Wilders haalt hard uit naar Mark Rutte.")])
     wilders = next(actor for actor in result.actors if actor.name == "Geert Wilders")
     assert [s.target_name for s in wilders.stances if s.target] == ["Mark Rutte"]
+
+
+def test_a_sentence_longer_than_one_ner_segment_keeps_a_vector_for_every_token(shipped_ner):
+    from service.models.ner import MAX_SEGMENT_TOKENS
+
+    text = "Rutte prijst Kaag " + " ".join(["en"] * (MAX_SEGMENT_TOKENS + 20)) + " ook"
+    sentences = split_sentences(text)
+    assert len(sentences) == 1 and len(sentences[0].tokens) > MAX_SEGMENT_TOKENS
+    [[kept]] = shipped_ner.tag_layers([(text, sentences)], [], keep_vectors=True).vectors
+    assert kept.tensor().shape[0] == len(sentences[0].tokens)
