@@ -80,7 +80,10 @@ def time_split(r: dict[str, dict]) -> str:
     gains = ", ".join(f"{name.replace('_', ' ')} {gain:.2f}×" for name, gain in batch_gains.items())
     versus_ner = p.get("full_analysis_over_ner_alone")
     full = (
-        f"A full analysis takes {versus_ner['ratio']:.2f}× the NER tagger alone, side by side. " if versus_ner else ""
+        f"A full analysis takes {versus_ner['ratio']:.2f}×{_spread(versus_ner.get('per_round_ratios', []))} the NER "
+        "tagger alone, side by side. "
+        if versus_ner
+        else ""
     )
     return (
         f"Where the time goes (`python -m bench.profile_request`, {p['articles']} articles, {run_label(p)}): "
