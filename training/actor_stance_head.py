@@ -39,6 +39,7 @@ from training.actor_stance_corpus import (
     CARD_FILE,
     CorpusExample,
     SplitData,
+    net2021_examples,
     pair_metrics,
     pooled_pairs,
     reliability,
@@ -47,6 +48,7 @@ from training.actor_stance_corpus import (
     split_data,
     verdicts_at,
 )
+from training.net2021 import PairExample
 
 VERSION = "3.0.0"
 HEAD_REPORT_FILE = "head_report.json"
@@ -70,6 +72,21 @@ def evidence_tokens(examples: Sequence[CorpusExample], embeddings: Any) -> list[
         offsets = [(token.start, token.end) for token in tokenised[text]]
         items.append(pair_tokens(vectors[text], offsets, *evidence.sentence_spans(), evidence.kind == "quote"))
     return items
+
+
+def statement_tokens(examples: Sequence[PairExample], embeddings: Any) -> list[PairTokens]:
+    """net2021 statements (a marked sentence each) as the heads read a sentence's evidence."""
+    sentences = sorted({example.sentence for example in examples})
+    tokenised = {text: tokenize(text) for text in sentences}
+    vectors = dict(
+        zip(sentences, embed_tokens(embeddings, [[t.text for t in tokenised[s]] for s in sentences]), strict=True)
+    )
+    return [
+        pair_tokens(
+            vectors[e.sentence], [(t.start, t.end) for t in tokenised[e.sentence]], e.source, e.target, quote=False
+        )
+        for e in examples
+    ]
 
 
 def class_weights(labels: Sequence[int]) -> torch.Tensor:
@@ -142,6 +159,10 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     dev_items = evidence_tokens(data["dev"].examples, ner.embeddings)
     print(f"embedded {len(train_items)} + {len(dev_items)} examples in {time.monotonic() - started:.0f} s", flush=True)
     labels = [POSITIONS.index(e.label) for e in train_examples]
+    statements = net2021_examples(args.net2021) * args.net2021_copies
+    if statements:
+        train_items += statement_tokens(statements, ner.embeddings)
+        labels += [POSITIONS.index(e.position) for e in statements]
     runs = [train_seed(seed, train_items, labels, dev_items, args.epochs) for seed in args.seeds]
 
     model = load_actor_stance_model(args.model)
@@ -166,6 +187,7 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
         "epochs": args.epochs,
         "ner": args.ner,
         "train_examples": len(train_items),
+        "net2021_cc_copies": args.net2021_copies if args.net2021 else 0,
         "scorer_alone_dev": {"thresholds": scorer_thresholds, **scorer_alone},
         "chosen": chosen,
         "rows": rows,
@@ -262,6 +284,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seeds", type=lambda value: [int(s) for s in value.split(",")], default=[13, 1, 2])
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--net2021", type=Path, help="net2021 statements.csv: its CC statements join the examples")
+    parser.add_argument("--net2021-copies", type=int, default=0, help="how many times they join")
     report = train(parser.parse_args(argv))
     print(json.dumps({k: report[k] for k in ("scorer_alone_dev", "chosen")}, indent=1))
     return 0
