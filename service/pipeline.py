@@ -4,11 +4,11 @@ actors -> quotes and stances (on issue topics, and toward the other actors). Kno
 Each article travels through the stages as one ``Analysis``, to which each stage adds its layer: the stages read
 the layers before theirs from it, and actors are named by their ids (unique in the article) throughout.
 
-All sentences of all documents of a request go to the tagger in one call, all actor windows to the stance
-model in one call and all actor-to-actor evidence to the actor-stance model in one call, so a batch request
-costs far less than the same documents one by one. The
-results are typed (``service.results``); the response schemas turn them into JSON, and round every score
-there, once.
+All sentences of the documents of a request go to the tagger in one call, all actor windows to the stance model
+in one call and all actor-to-actor evidence to the actor-stance model in one call, so a batch request costs far
+less than the same documents one by one; a request of more than ``PASS_CHARS`` characters goes through in
+several such passes, which bounds the memory the kept token vectors take. The results are typed
+(``service.results``); the response schemas turn them into JSON, and round every score there, once.
 """
 
 from __future__ import annotations
@@ -53,6 +53,10 @@ if TYPE_CHECKING:
     from service.models.pair_head import PairTokens
 
 POSITIONS = ("positive", "negative", "neutral")
+# At most this much text goes through one pass of the stages: the NER pass's token vectors (about 2.6 kB per token,
+# read by the actor-stance heads) stay in memory until the pass's articles are done, so a request of 64 long
+# articles must not hold all of them at once. One article of the longest allowed (MAX_TEXT_CHARS' default) fits.
+PASS_CHARS = 200_000
 
 
 @dataclass
@@ -126,7 +130,12 @@ class Pipeline:
         return asdict(self.models_used())
 
     def analyze(self, documents: Sequence[Document]) -> list[DocumentResult]:
-        """Analyse ``documents`` together; results come back in input order."""
+        """Analyse ``documents`` together, in passes of at most ``PASS_CHARS`` characters; results come back in
+        input order."""
+        return [result for batch in passes(documents, PASS_CHARS) for result in self._analyze_pass(batch)]
+
+    def _analyze_pass(self, documents: Sequence[Document]) -> list[DocumentResult]:
+        """One pass: every stage batched over ``documents``."""
         analyses = [Analysis(doc, split_sentences(doc.text)) for doc in documents]
         self._find_entities(analyses)
         for analysis in analyses:
@@ -290,6 +299,20 @@ class Pipeline:
             evidence=Span(stretch, begin, finish),
             model=self.models_used().actor_stance,
         )
+
+
+def passes(documents: Sequence[Document], limit: int) -> list[list[Document]]:
+    """Consecutive documents grouped so that no group holds more than ``limit`` characters of text (a longer
+    document is a group of its own)."""
+    groups: list[list[Document]] = []
+    size = 0
+    for doc in documents:
+        if not groups or size + len(doc.text) > limit:
+            groups.append([])
+            size = 0
+        groups[-1].append(doc)
+        size += len(doc.text)
+    return groups
 
 
 def _grouped_types(doc: Document) -> set[str]:

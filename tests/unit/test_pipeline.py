@@ -1,4 +1,4 @@
-"""Aggregation of per-mention stances into one stance per actor and topic."""
+"""Aggregation of per-mention stances into one stance per actor and topic, and a request analysed in passes."""
 
 import pytest
 
@@ -63,3 +63,55 @@ def test_poles_closer_than_the_margin_are_reported_neutral():
     assert within.position == "neutral"
     assert within.scores == argmax.scores
     assert beyond.position == "positive"
+
+
+def test_documents_go_through_in_passes_of_bounded_text_in_their_order():
+    from service.documents import Document
+    from service.pipeline import passes
+
+    docs = [Document("a" * size) for size in (40, 50, 30, 120, 10)]
+    groups = passes(docs, 100)
+    assert [[len(d.text) for d in group] for group in groups] == [[40, 50], [30], [120], [10]]
+    assert [d for group in groups for d in group] == docs
+    assert passes([], 100) == []
+
+
+def test_a_request_in_several_passes_gives_what_one_pass_gives(tiny_pipeline, monkeypatch):
+    from service import pipeline as pipeline_module
+    from service.documents import Document
+
+    docs = [
+        Document("Geert Wilders haalt hard uit naar Mark Rutte in Den Haag.", id="a"),
+        Document("Jesse Klaver prijst Sigrid Kaag om haar leiderschap.", id="b"),
+        Document("Volgens Rutte heeft Wilders ongelijk over Europa.", id="c"),
+    ]
+    in_one = tiny_pipeline.analyze(docs)
+    monkeypatch.setattr(pipeline_module, "PASS_CHARS", 60)
+    assert [len(group) for group in pipeline_module.passes(docs, 60)] == [1, 1, 1]
+    # The same layers; scores agree to float noise (matrix products over other batches round differently).
+    in_passes = tiny_pipeline.analyze(docs)
+    assert [_layers(result) for result in in_passes] == [_layers(result) for result in in_one]
+    assert _scores(in_passes) == pytest.approx(_scores(in_one), abs=1e-5)
+
+
+def _layers(result) -> tuple:
+    """What a result says, without its scores."""
+    return (
+        result.id,
+        [(e.start, e.end, e.type) for e in result.entities],
+        [(q.start, q.end, q.speaker) for q in result.quotes],
+        [
+            (a.id, [(m.start, m.end) for m in a.mentions], [(s.topic, s.target, s.position) for s in a.stances])
+            for a in result.actors
+        ],
+    )
+
+
+def _scores(results) -> list[float]:
+    return [
+        value
+        for result in results
+        for actor in result.actors
+        for stance in actor.stances
+        for value in stance.scores.values()
+    ]
