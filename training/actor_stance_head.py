@@ -33,8 +33,15 @@ from corpus.store import all_ids, load_split
 from service.config import Settings
 from service.models.actor_stance import METADATA_FILE, POSITIONS, load_actor_stance_model, mark_pair
 from service.models.ner import embed_tokens, load_ner_model
-from service.models.pair_head import HEAD_FILE, PairHead, PairTokens, head_scores, padded, pair_tokens, save_heads
-from service.text import tokenize
+from service.models.pair_head import (
+    HEAD_FILE,
+    PairHead,
+    PairTokens,
+    embedded_pair_tokens,
+    head_scores,
+    padded,
+    save_heads,
+)
 from training.actor_stance_corpus import (
     CARD_FILE,
     CorpusExample,
@@ -60,33 +67,18 @@ WEIGHT_DECAY = 1e-5
 
 def evidence_tokens(examples: Sequence[CorpusExample], embeddings: Any) -> list[PairTokens]:
     """Each example's evidence as the heads read it; every distinct sentence is embedded once."""
-    sentences = sorted({example.evidence.sentence.text for example in examples})
-    tokenised = {text: tokenize(text) for text in sentences}
-    vectors = dict(
-        zip(sentences, embed_tokens(embeddings, [[t.text for t in tokenised[s]] for s in sentences]), strict=True)
+    return embedded_pair_tokens(
+        lambda token_lists: embed_tokens(embeddings, token_lists),
+        [(e.evidence.sentence.text, *e.evidence.sentence_spans(), e.evidence.kind == "quote") for e in examples],
     )
-    items = []
-    for example in examples:
-        evidence = example.evidence
-        text = evidence.sentence.text
-        offsets = [(token.start, token.end) for token in tokenised[text]]
-        items.append(pair_tokens(vectors[text], offsets, *evidence.sentence_spans(), evidence.kind == "quote"))
-    return items
 
 
 def statement_tokens(examples: Sequence[PairExample], embeddings: Any) -> list[PairTokens]:
     """net2021 statements (a marked sentence each) as the heads read a sentence's evidence."""
-    sentences = sorted({example.sentence for example in examples})
-    tokenised = {text: tokenize(text) for text in sentences}
-    vectors = dict(
-        zip(sentences, embed_tokens(embeddings, [[t.text for t in tokenised[s]] for s in sentences]), strict=True)
+    return embedded_pair_tokens(
+        lambda token_lists: embed_tokens(embeddings, token_lists),
+        [(e.sentence, e.source, e.target, False) for e in examples],
     )
-    return [
-        pair_tokens(
-            vectors[e.sentence], [(t.start, t.end) for t in tokenised[e.sentence]], e.source, e.target, quote=False
-        )
-        for e in examples
-    ]
 
 
 def class_weights(labels: Sequence[int]) -> torch.Tensor:

@@ -32,7 +32,6 @@ from service import lexicon
 from service.models.loading import ModelFileError, read_joblib_dict, read_metadata
 from service.models.ner import embed_tokens, quantize_stack, same_stack
 from service.models.stance_features import topic_text
-from service.text import tokenize
 
 if TYPE_CHECKING:
     from service.models.pair_head import PairTokens
@@ -388,14 +387,11 @@ class ActorStanceModel:
         return [decide(row, self.thresholds) for row in scores]
 
     def _plain_tokens(self, pairs: Sequence[tuple[str, Span, Span]]) -> list[PairTokens]:
-        from service.models.pair_head import pair_tokens
+        from service.models.pair_head import embedded_pair_tokens
 
-        tokenised = [tokenize(sentence) for sentence, _, _ in pairs]
-        vectors = self.sentence_vectors([[token.text for token in tokens] for tokens in tokenised])
-        return [
-            pair_tokens(found, [(t.start, t.end) for t in tokens], source, target, quote=False)
-            for found, tokens, (_, source, target) in zip(vectors, tokenised, pairs, strict=True)
-        ]
+        return embedded_pair_tokens(
+            self.sentence_vectors, [(sentence, source, target, False) for sentence, source, target in pairs]
+        )
 
 
 def decide(row: np.ndarray, thresholds: Mapping[str, float]) -> PairStance:

@@ -14,7 +14,7 @@ stack they were trained over (the compact NER model's, fp32), for a service whos
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,8 @@ from typing import Any
 import numpy as np
 import torch
 from torch import nn
+
+from service.text import tokenize
 
 HEAD_FILE = "pair_head.pt"
 FLAGS = ("source", "target", "between", "quote")
@@ -66,6 +68,21 @@ def pair_tokens(
         dim=1,
     )
     return PairTokens(vectors, flags.float())
+
+
+def embedded_pair_tokens(
+    embed: Callable[[list[list[str]]], list[torch.Tensor]],
+    pairs: Sequence[tuple[str, tuple[int, int] | None, tuple[int, int], bool]],
+) -> list[PairTokens]:
+    """Each ``(sentence, source span, target span, quote)`` as the heads read it, where no NER pass left the
+    vectors: every distinct sentence tokenised as the service does and embedded once, by ``embed``."""
+    sentences = sorted({sentence for sentence, _, _, _ in pairs})
+    tokenised = {sentence: tokenize(sentence) for sentence in sentences}
+    vectors = dict(zip(sentences, embed([[t.text for t in tokenised[s]] for s in sentences]), strict=True))
+    return [
+        pair_tokens(vectors[sentence], [(t.start, t.end) for t in tokenised[sentence]], source, target, quote)
+        for sentence, source, target, quote in pairs
+    ]
 
 
 class PairHead(nn.Module):
