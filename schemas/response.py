@@ -42,6 +42,19 @@ def quote_model_field() -> fields.Nested:
     )
 
 
+def coref_model_field() -> fields.Nested:
+    """The reference ranker's id and version, in every result and in ``/v1/info``."""
+    return fields.Nested(
+        ModelInfoSchema,
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "Reference ranker linking pronouns and descriptions to actors; null when the rules "
+            "alone link them (COREF_MODEL=none)"
+        },
+    )
+
+
 class ModelsUsedSchema(Schema):
     ner = fields.Nested(ModelInfoSchema, required=True)
     stance = fields.Nested(ModelInfoSchema, required=True, metadata={"description": "Issue stance model"})
@@ -49,6 +62,7 @@ class ModelsUsedSchema(Schema):
         ModelInfoSchema, required=True, metadata={"description": "Actor-to-actor stance model"}
     )
     quotes = quote_model_field()
+    coref = coref_model_field()
 
 
 class EntitySchema(Schema):
@@ -365,4 +379,5 @@ class InfoSchema(Schema):
     stance = fields.Nested(StanceInfoSchema, required=True)
     actor_stance = fields.Nested(ActorStanceInfoSchema, required=True)
     quotes = quote_model_field()
+    coref = coref_model_field()
     limits = fields.Nested(LimitsSchema, required=True)

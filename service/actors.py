@@ -20,21 +20,26 @@ one sentence, ORG in the next) while the words of a name say who it is. Rules, i
 - An actor's type is the confidence-weighted vote of its name mentions' types, so one mistyped mention does
   not make a second actor or change the actor's type.
 
-Then ``service.coref`` adds the pronouns ("hij", "zijn") and descriptions ("de Russische president") that the
-article lets it resolve; every mention carries its kind (name, pronoun, nominal).
+Then a resolver adds the pronouns ("hij", "zijn") and descriptions ("de Russische president") that refer to
+them: the reference ranker trained on the annotated corpus (``service.coref_ranker``) as the service runs, or the
+rules of ``service.coref`` alone (``COREF_MODEL=none``). Every mention carries its kind (name, pronoun, nominal).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from service.coref import resolve_references
+from service.coref import NamedActor, resolve_references
 from service.entities import CONFIDENT
 from service.models.ner import Entity
 from service.results import Mention, MentionKind
 from service.text import Sentence
+
+# Pronouns and descriptions -> (actor index, mention), given the named actors, the text and its sentences.
+Resolver = Callable[[Sequence[NamedActor], str, list[Sentence]], list[tuple[int, Mention]]]
 
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’|s)$")
 
@@ -91,9 +96,16 @@ class _Group:
         return max(votes, key=lambda kind: (votes[kind], kind == self.founder_type))
 
 
-def group_actors(entities: list[Entity], actor_types: set[str], text: str, sentences: list[Sentence]) -> list[Actor]:
-    """Group ``entities`` into actors, resolve pronouns and descriptions to them, and keep the actors whose
-    voted type is in ``actor_types``, ordered by first mention.
+def group_actors(
+    entities: list[Entity],
+    actor_types: set[str],
+    text: str,
+    sentences: list[Sentence],
+    resolve: Resolver = resolve_references,
+) -> list[Actor]:
+    """Group ``entities`` into actors, resolve pronouns and descriptions to them (``resolve``: the trained
+    ranker of ``service.coref_ranker`` as the service runs, or the rules of ``service.coref``), and keep the
+    actors whose voted type is in ``actor_types``, ordered by first mention.
 
     Resolution sees every named actor (also of the types the caller does not want), so that an actor's
     mentions do not depend on which other types the caller asked for.
@@ -102,7 +114,7 @@ def group_actors(entities: list[Entity], actor_types: set[str], text: str, sente
         Actor(group.voted_type(), [_name_mention(e) for e in sorted(group.entities, key=lambda e: e.start)], group.key)
         for group in _group_names(entities)
     ]
-    for index, mention in resolve_references(actors, text, sentences):
+    for index, mention in resolve(actors, text, sentences):
         actors[index].mentions.append(mention)
     for actor in actors:
         actor.mentions.sort(key=lambda m: (m.start, m.end))

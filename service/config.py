@@ -31,6 +31,7 @@ ENV_VARS = {
     "stance_model": "STANCE_MODEL",
     "actor_stance_model": "ACTOR_STANCE_MODEL",
     "quote_model": "QUOTE_MODEL",
+    "coref_model": "COREF_MODEL",
     "quote_min_confidence": "QUOTE_MIN_CONFIDENCE",
     "max_text_chars": "MAX_TEXT_CHARS",
     "max_batch_docs": "MAX_BATCH_DOCS",
@@ -59,6 +60,8 @@ class Settings:
     quote_model: str = str(PROJECT_ROOT / "models" / "quote-tagger-nl-compact" / "model.pt")
     # The quote tagger's content spans below this confidence are left out: chosen on corpus dev (its model card).
     quote_min_confidence: float = 0.6
+    # "none" leaves pronouns and descriptions to the rules of service/coref.py alone.
+    coref_model: str = str(PROJECT_ROOT / "models" / "coref-nl-compact" / "ranker.json")
     max_text_chars: int = 200_000
     max_batch_docs: int = 64
     max_content_length: int = 16 * 1024 * 1024

@@ -1,4 +1,7 @@
-"""Pronouns and definite descriptions resolved to the actors the article names, or left unresolved.
+"""Pronouns and definite descriptions resolved to the actors the article names, or left unresolved, by rules.
+
+The service runs the trained reference ranker (``service.coref_ranker``), which reads these rules' choice as one
+of its features and keeps their possessive links; with ``COREF_MODEL=none`` the rules alone resolve.
 
 Precision first: a wrong link puts words in the wrong actor's mouth, a missing one only loses a mention. So a
 reference resolves only where the article leaves one reading:
@@ -116,7 +119,7 @@ class NamedActor(Protocol):
 
 
 @dataclass
-class _Profile:
+class Profile:
     """What the article teaches about one actor."""
 
     type: str
@@ -153,13 +156,23 @@ class _SentenceReferences:
 def resolve_references(actors: Sequence[NamedActor], text: str, sentences: list[Sentence]) -> list[tuple[int, Mention]]:
     """``(actor index, mention)`` for every pronoun and description of ``text`` that resolves to one of
     ``actors`` (whose name mentions are already grouped)."""
+    by_sentence = _names_by_sentence(actors, sentences)
+    profiles = _learn(actors, sentences, by_sentence)
+    return _Resolver(profiles, sentences, [_sentence_references(names, text) for names in by_sentence], text).run()
+
+
+def learn_profiles(actors: Sequence[NamedActor], sentences: list[Sentence]) -> list[Profile]:
+    """What the appositions around every name teach about each actor (roles, identifying modifiers, gender)."""
+    return _learn(actors, sentences, _names_by_sentence(actors, sentences))
+
+
+def _names_by_sentence(actors: Sequence[NamedActor], sentences: list[Sentence]) -> list[list[_Reference]]:
     by_sentence: list[list[_Reference]] = [[] for _ in sentences]
     for sentence, start, end, index in sorted(
         (m.sentence, m.start, m.end, index) for index, actor in enumerate(actors) for m in actor.mentions
     ):
         by_sentence[sentence].append(_Reference(index, start, end))
-    profiles = _learn(actors, sentences, by_sentence)
-    return _Resolver(profiles, sentences, [_sentence_references(names, text) for names in by_sentence], text).run()
+    return by_sentence
 
 
 def _sentence_references(names: list[_Reference], text: str) -> _SentenceReferences:
@@ -177,9 +190,9 @@ def _sentence_references(names: list[_Reference], text: str) -> _SentenceReferen
 
 def _learn(
     actors: Sequence[NamedActor], sentences: list[Sentence], by_sentence: list[list[_Reference]]
-) -> list[_Profile]:
+) -> list[Profile]:
     """Profiles from the appositions around every name: roles, identifying modifiers, ages, gender."""
-    profiles = [_Profile(actor.type) for actor in actors]
+    profiles = [Profile(actor.type) for actor in actors]
     for sentence, references in zip(sentences, by_sentence):
         tokens = sentence.tokens
         starts = {token.start: i for i, token in enumerate(tokens)}
@@ -197,7 +210,7 @@ def _learn(
     return profiles
 
 
-def _teach(profile: _Profile, description: _Description) -> None:
+def _teach(profile: Profile, description: _Description) -> None:
     profile.roles.add(description.head)
     profile.identifiers |= description.identifiers
     profile.gender = profile.gender or _gender_of(description.head)
@@ -218,7 +231,7 @@ def _gender_before(tokens: tuple[Token, ...], first: int) -> str | None:
     return _gender_of(tokens[first - 1].text.lower().rstrip("."))
 
 
-def _role_of(word: str) -> tuple[str, frozenset[str]] | None:
+def role_of(word: str) -> tuple[str, frozenset[str]] | None:
     """The role a word is headed by, with the identifying part of a compound ("VVD-leider" -> leider, {vvd});
     an age ("48-jarige") is its own head. None when the word is no role."""
     lowered = word.lower()
@@ -236,10 +249,10 @@ def _role_of(word: str) -> tuple[str, frozenset[str]] | None:
 
 def _heads_description(word: str) -> bool:
     """Whether ``word`` can end a description: a person's role or a noun for an organisation or place."""
-    return _role_of(word) is not None or _group_type(word) is not None
+    return role_of(word) is not None or group_type(word) is not None
 
 
-def _group_type(word: str) -> str | None:
+def group_type(word: str) -> str | None:
     """The actor type a noun for an organisation or place refers to ("partij", "oppositiepartij", "land"),
     or None."""
     lowered = word.lower()
@@ -249,23 +262,23 @@ def _group_type(word: str) -> str | None:
     return "ORG" if compound else None
 
 
-def _is_modifier(word: str) -> bool:
+def is_modifier(word: str) -> bool:
     """An inflected adjective ("Russische", "nieuwe") or an age ("48-jarige")."""
     return (word.isalpha() and word.lower().endswith("e") and len(word) > 2) or _AGE.fullmatch(word) is not None
 
 
-def _identifier(word: str) -> str | None:
+def identifier_of(word: str) -> str | None:
     """Capitalised modifiers and ages identify an actor ("Russische", "48-jarige"); others ("nieuwe") do not."""
     return word.lower() if word[:1].isupper() or _AGE.fullmatch(word) else None
 
 
 def _description_at(tokens: tuple[Token, ...], head: int, first_modifier: int) -> _Description | None:
-    role = _role_of(tokens[head].text)
+    role = role_of(tokens[head].text)
     if role is None:
         return None
     head_role, identifiers = role
     modifiers = [tokens[i].text for i in range(first_modifier, head)]
-    found = {identifier for word in modifiers if (identifier := _identifier(word))}
+    found = {identifier for word in modifiers if (identifier := identifier_of(word))}
     if _AGE.fullmatch(head_role):
         found.add(head_role)
     return _Description(head_role, frozenset(found | identifiers))
@@ -274,10 +287,10 @@ def _description_at(tokens: tuple[Token, ...], head: int, first_modifier: int) -
 def _description_before(tokens: tuple[Token, ...], first: int) -> _Description | None:
     """ "de Russische president Poetin", "premier Rutte", "VVD-leider Rutte", "de 48-jarige Rutte"."""
     head = first - 1
-    if head < 0 or _role_of(tokens[head].text) is None:
+    if head < 0 or role_of(tokens[head].text) is None:
         return None
     start = head
-    while start > 0 and head - start < _MAX_MODIFIERS and _is_modifier(tokens[start - 1].text):
+    while start > 0 and head - start < _MAX_MODIFIERS and is_modifier(tokens[start - 1].text):
         start -= 1
     return _description_at(tokens, head, start)
 
@@ -293,9 +306,9 @@ def _description_after(tokens: tuple[Token, ...], last: int) -> _Description | N
     if len(following) < 3 or following[0] != "," or following[1].lower() not in _DEFINITE_ARTICLES:
         return None
     for head in range(last + 3, min(len(tokens), last + 4 + _MAX_MODIFIERS)):
-        if _role_of(tokens[head].text) is not None:
+        if role_of(tokens[head].text) is not None:
             closes = head + 1 == len(tokens) or tokens[head + 1].text in {",", ".", ")"}
-            modifiers_only = all(_is_modifier(t.text) for t in tokens[last + 3 : head])
+            modifiers_only = all(is_modifier(t.text) for t in tokens[last + 3 : head])
             return _description_at(tokens, head, last + 3) if closes and modifiers_only else None
     return None
 
@@ -308,7 +321,7 @@ class _Resolver:
     """
 
     def __init__(
-        self, profiles: list[_Profile], sentences: list[Sentence], references: list[_SentenceReferences], text: str
+        self, profiles: list[Profile], sentences: list[Sentence], references: list[_SentenceReferences], text: str
     ) -> None:
         self.profiles = profiles
         self.sentences = sentences
@@ -316,7 +329,7 @@ class _Resolver:
         self.text = text
         self.name_ends_at = {r.start: r.end for refs in references for r in refs.names}
         self.name_ends = set(self.name_ends_at.values())
-        self.quoted = _quoted_spans(text)
+        self.quoted = quoted_spans(text)
         self.by_role: dict[str, set[int]] = {}
         self.by_identifier: dict[str, set[int]] = {}
         for index, profile in enumerate(profiles):
@@ -361,10 +374,10 @@ class _Resolver:
         word = token.text.lower()
         if word in _DEFINITE_ARTICLES:
             return self._description(sentence_index, position, previous)
-        if word not in _PRONOUNS or _inside(self.quoted, token.start):
+        if word not in _PRONOUNS or inside(self.quoted, token.start):
             return None, position + 1
         if (word == "zijn" and self._is_verb_zijn(tokens, position)) or (
-            word in _MAYBE_PLURAL and _next_to_plural_verb(tokens, position)
+            word in _MAYBE_PLURAL and next_to_plural_verb(tokens, position)
         ):
             return None, position + 1
         return self._pronoun(sentence_index, position, previous), position + 1
@@ -390,7 +403,7 @@ class _Resolver:
     def _she_by_verb(self, sentence_index: int, position: int) -> bool:
         """ "zij"/"ze" next to a singular verb: before it ("Ze laat weten") or right after it in an inverted clause."""
         tokens = self.sentences[sentence_index].tokens
-        return _before_singular_verb(tokens, position) or self._inverted_after_singular_verb(sentence_index, position)
+        return before_singular_verb(tokens, position) or self._inverted_after_singular_verb(sentence_index, position)
 
     def _inverted_after_singular_verb(self, sentence_index: int, position: int) -> bool:
         """ "Op bezoek in Leiden prees ze het werk …": "ze" right after a singular verb, with no person named or
@@ -423,16 +436,16 @@ class _Resolver:
         tokens = self.sentences[sentence_index].tokens
         head = position + 1
         while head < len(tokens) and head - position <= _MAX_MODIFIERS and not _heads_description(tokens[head].text):
-            if not _is_modifier(tokens[head].text):  # a modifier may be a tagged name ("Russische" MISC)
+            if not is_modifier(tokens[head].text):  # a modifier may be a tagged name ("Russische" MISC)
                 return None, position + 1
             head += 1
         if head >= len(tokens) or not _heads_description(tokens[head].text):
             return None, position + 1
         if tokens[head].start in self.name_ends_at and not _PARTY_MEMBER.fullmatch(tokens[head].text):
             return None, position + 1  # a name, except a party member the tagger typed MISC ("PVV’er")
-        if (group := _group_type(tokens[head].text)) is not None:
+        if (group := group_type(tokens[head].text)) is not None:
             return self._group(sentence_index, position, head, group, previous), head + 1
-        if _AGE.fullmatch(tokens[head].text) and head + 1 < len(tokens) and _role_of(tokens[head + 1].text):
+        if _AGE.fullmatch(tokens[head].text) and head + 1 < len(tokens) and role_of(tokens[head + 1].text):
             head += 1  # "de 48-jarige premier": the age modifies the role
         following = tokens[head + 1] if head + 1 < len(tokens) else None
         if following is not None and (following.start in self.name_ends_at or following.text == "van"):
@@ -556,13 +569,13 @@ def _union(index: dict[str, set[int]], keys: Iterable[str]) -> set[int]:
     return found
 
 
-def _next_to_plural_verb(tokens: tuple[Token, ...], position: int) -> bool:
+def next_to_plural_verb(tokens: tuple[Token, ...], position: int) -> bool:
     """Whether "zij"/"ze" stands next to a plural verb ("Zij willen", "stappen ze"): then it means "they"."""
     neighbours = [tokens[i].text.lower() for i in (position - 1, position + 1) if 0 <= i < len(tokens)]
     return any(len(word) > 3 and word.endswith("en") and word not in _NOT_VERBS for word in neighbours)
 
 
-def _before_singular_verb(tokens: tuple[Token, ...], position: int) -> bool:
+def before_singular_verb(tokens: tuple[Token, ...], position: int) -> bool:
     """Whether "zij"/"ze" at ``position`` is followed by a singular finite verb ("Ze laat weten", "ze prees"):
     then it is "she", the subject, even where the article never marked the person as a woman."""
     if position + 1 >= len(tokens):
@@ -577,7 +590,7 @@ def _is_singular_verb(word: str) -> bool:
     )
 
 
-def _quoted_spans(text: str) -> list[tuple[int, int]]:
+def quoted_spans(text: str) -> list[tuple[int, int]]:
     """Character spans inside direct quotes, by one pass over the quote marks; a quote left open ends at the
     end of its line (Dutch reopens a quote that runs on in every paragraph)."""
     spans: list[tuple[int, int]] = []
@@ -594,7 +607,7 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _inside(spans: list[tuple[int, int]], position: int) -> bool:
+def inside(spans: list[tuple[int, int]], position: int) -> bool:
     """Whether ``position`` lies in one of ``spans`` (sorted, not overlapping)."""
     index = bisect_right(spans, (position, position)) - 1
     if index + 1 < len(spans) and spans[index + 1][0] == position:

@@ -17,7 +17,9 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
-from service.actors import Actor, group_actors, salience
+from service.actors import Actor, Resolver, group_actors, salience
+from service.coref import resolve_references
+from service.coref_ranker import CorefRanker
 from service.documents import Document
 from service.entities import refine_entities
 from service.models.actor_stance import ActorStanceModel
@@ -104,9 +106,12 @@ class Pipeline:
         actor_stance: ActorStanceModel,
         language: LanguageIdentifier,
         quote_tagger: QuoteTagger | None = None,
+        coref: CorefRanker | None = None,
     ) -> None:
         self.ner = ner
         self.quote_tagger = quote_tagger
+        self.coref = coref
+        self.resolve_references: Resolver = coref.resolve if coref is not None else resolve_references
         self.stance_model = stance
         self.actor_stance_model = actor_stance
         self.language = language
@@ -123,6 +128,7 @@ class Pipeline:
             stance=ModelInfo(self.stance_model.model_id, self.stance_model.version),
             actor_stance=ModelInfo(self.actor_stance_model.model_id, self.actor_stance_model.version),
             quotes=ModelInfo(self.quote_tagger.model_id, self.quote_tagger.version) if self.quote_tagger else None,
+            coref=ModelInfo(self.coref.model_id, self.coref.version) if self.coref else None,
         )
 
     def model_info(self) -> dict:
@@ -142,7 +148,9 @@ class Pipeline:
             # Targets of actor stances may be of types the caller did not ask for; the requested actors are the
             # same whichever types are grouped (resolution sees every named actor), so one grouping serves both.
             doc = analysis.document
-            analysis.actors = group_actors(analysis.entities, _grouped_types(doc), doc.text, analysis.sentences)
+            analysis.actors = group_actors(
+                analysis.entities, _grouped_types(doc), doc.text, analysis.sentences, self.resolve_references
+            )
             analysis.quotes = _quotes(analysis)
         self._issue_stances([a for a in analyses if a.document.options.stances])
         self._actor_stances([a for a in analyses if a.document.options.stances])

@@ -77,6 +77,7 @@ class ModelsUsed:
     stance: ModelInfo
     actor_stance: ModelInfo
     quotes: ModelInfo | None = None
+    coref: ModelInfo | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 
 from service.config import NO_MODEL, Settings
+from service.coref_ranker import CorefRanker
 from service.models.actor_stance import ActorStanceModel, load_actor_stance_model
 from service.models.language import load_language_identifier
 from service.models.loading import ModelLoadError, load_model
@@ -36,7 +37,15 @@ def build_pipeline(settings: Settings) -> Pipeline:
         load_actor_stance(settings.actor_stance_model, ner, settings.ner_quantize),
         load_language_identifier(),
         quote_tagger=load_quotes(settings, ner),
+        coref=load_coref(settings.coref_model),
     )
+
+
+def load_coref(reference: str) -> CorefRanker | None:
+    """The reference ranker (setting ``COREF_MODEL``), or None for the rules alone (``COREF_MODEL=none``)."""
+    if reference == NO_MODEL:
+        return None
+    return load_model("COREF_MODEL", reference, CorefRanker.load, hub_ids=False)
 
 
 def load_quotes(settings: Settings, ner: NerModel) -> QuoteTagger | None:

@@ -17,6 +17,7 @@ from service import create_app
 from service.config import Settings
 from tests.helpers import (
     SAMPLE_ARTICLE,
+    SHIPPED_COREF,
     SHIPPED_NER,
     SHIPPED_QUOTES,
     SHIPPED_STANCE,
@@ -70,11 +71,19 @@ def language_identifier():
 
 
 @pytest.fixture(scope="session")
-def tiny_pipeline(tiny_tagger_path, stance_model, actor_stance_model, language_identifier):
+def coref_ranker():
+    from service.coref_ranker import CorefRanker
+
+    return CorefRanker.load(SHIPPED_COREF)
+
+
+@pytest.fixture(scope="session")
+def tiny_pipeline(tiny_tagger_path, stance_model, actor_stance_model, language_identifier, coref_ranker):
     from service.models.ner import load_ner_model
     from service.pipeline import Pipeline
 
-    return Pipeline(load_ner_model(str(tiny_tagger_path)), stance_model, actor_stance_model, language_identifier)
+    ner = load_ner_model(str(tiny_tagger_path))
+    return Pipeline(ner, stance_model, actor_stance_model, language_identifier, coref=coref_ranker)
 
 
 @pytest.fixture(scope="session")
@@ -85,7 +94,7 @@ def shipped_ner():
 
 
 @pytest.fixture(scope="session")
-def shipped_pipeline(shipped_ner, stance_model, language_identifier):
+def shipped_pipeline(shipped_ner, stance_model, language_identifier, coref_ranker):
     """The pipeline as the service builds it: the quote tagger and the actor-stance heads read the NER vectors."""
     from service.models.quote_tagger import load_quote_tagger
     from service.pipeline import Pipeline
@@ -93,7 +102,9 @@ def shipped_pipeline(shipped_ner, stance_model, language_identifier):
 
     quotes = load_quote_tagger(str(SHIPPED_QUOTES), shipped_ner)
     actor_stance = load_actor_stance(Settings().actor_stance_model, shipped_ner, Settings().ner_quantize)
-    return Pipeline(shipped_ner, stance_model, actor_stance, language_identifier, quote_tagger=quotes)
+    return Pipeline(
+        shipped_ner, stance_model, actor_stance, language_identifier, quote_tagger=quotes, coref=coref_ranker
+    )
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,7 @@ SHIPPED_NER = PROJECT_ROOT / "models" / "ner-nl-compact" / "model.pt"
 SHIPPED_STANCE = PROJECT_ROOT / "models" / "stance-nl-compact"
 SHIPPED_QUOTES = PROJECT_ROOT / "models" / "quote-tagger-nl-compact" / "model.pt"
 SHIPPED_ACTOR_STANCE = PROJECT_ROOT / "models" / "actor-stance-nl-compact"
+SHIPPED_COREF = PROJECT_ROOT / "models" / "coref-nl-compact" / "ranker.json"
 
 
 def real_text(chars: int) -> str:

@@ -56,6 +56,7 @@ def info() -> dict:
             "target_types": sorted(TARGET_TYPES),
         },
         "quotes": models["quotes"],
+        "coref": models["coref"],
         "limits": {
             "max_text_chars": settings.max_text_chars,
             "max_batch_docs": settings.max_batch_docs,

@@ -29,7 +29,7 @@ def test_actors_group_mentions_and_carry_models_and_stances(client):
     assert [m["text"] for m in trump["mentions"]] == ["Donald Trump", "Trump"]
     assert all(ARTICLE[m["start"] : m["end"]] == m["text"] for m in trump["mentions"])
     assert abs(sum(a["salience"] for a in body["actors"]) - 1) < 1e-3
-    assert {"ner", "stance", "actor_stance", "quotes"} == set(body["models"])
+    assert {"ner", "stance", "actor_stance", "quotes", "coref"} == set(body["models"])
     assert body["models"]["quotes"] is None  # the app of these tests runs the quote rules alone
     assert all(isinstance(a["stances"], list) for a in body["actors"])
 
