@@ -3,6 +3,7 @@ import pytest
 from service.models.loading import ModelLoadError, is_hub_id
 from service.models.ner import load_ner_model
 from service.models.stance import load_stance_model
+from service.state import load_coref
 
 
 def test_hub_ids_and_local_paths_are_told_apart(tmp_path, tiny_tagger_path):
@@ -46,9 +47,10 @@ def test_corrupt_model_file_is_a_clear_error(tmp_path):
     [
         (load_ner_model, "NER_MODEL", "no such file or directory, and not a hub id (owner/name)"),
         (load_stance_model, "STANCE_MODEL", "no such file or directory"),
+        (load_coref, "COREF_MODEL", "no such file or directory"),
     ],
 )
-def test_both_models_fail_the_same_way_naming_their_setting(tmp_path, load, setting, reason):
+def test_models_fail_the_same_way_naming_their_setting(tmp_path, load, setting, reason):
     missing = str(tmp_path / "nope")
     with pytest.raises(ModelLoadError) as caught:
         load(missing)
@@ -60,3 +62,11 @@ def test_a_stance_model_is_never_looked_up_on_a_hub():
     # Shaped like a hub id, but stance models are directories: the error must not send anyone to a hub.
     with pytest.raises(ModelLoadError, match=r"^STANCE_MODEL='flair/stance-dutch' cannot be loaded: no such file"):
         load_stance_model("flair/stance-dutch")
+
+
+def test_a_corrupt_reference_ranker_is_a_clear_error_and_none_means_the_rules(tmp_path):
+    corrupt = tmp_path / "ranker.json"
+    corrupt.write_text('{"weights": {}}', encoding="utf-8")
+    with pytest.raises(ModelLoadError, match=r"^COREF_MODEL=.*ranker.json' cannot be loaded: "):
+        load_coref(str(corrupt))
+    assert load_coref("none") is None
