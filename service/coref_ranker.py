@@ -45,7 +45,7 @@ from service.coref import (
     role_of,
 )
 from service.results import Mention, MentionKind
-from service.text import Sentence
+from service.text import Sentence, Token
 
 PRONOUNS = lexicon.tagged("pronouns", "subject") | lexicon.tagged("pronouns", "object")
 # The gender a pronoun linked to a person gives it ("ze" linked to a person is "she", not "they").
@@ -205,20 +205,16 @@ def head_class(head: str) -> str:
     return group_type(head) or "other"
 
 
-def _description(tokens, opener: int, name_starts: set[int], heads: frozenset[str], sentence: int) -> Reference | None:
+def _description(
+    tokens: Sequence[Token], opener: int, name_starts: set[int], heads: frozenset[str], sentence: int
+) -> Reference | None:
+    """ "de Amerikaanse president": the opener, up to three modifiers and a known head, none of them a name."""
     for head in range(opener + 1, min(len(tokens), opener + 2 + _MAX_MODIFIERS)):
         token = tokens[head]
         if token.start in name_starts:
             return None
         found = head_of(token.text, heads)
         if found is not None:
-            modifiers = tuple(t.text for t in tokens[opener + 1 : head])
-            following = tokens[head + 1] if head + 1 < len(tokens) else None
-            context = ["next_name" if following is not None and following.start in name_starts else ""]
-            if following is not None and following.text.lower() == "van":
-                context.append("next_van")
-            if (head - 1 > opener and tokens[head - 1].text == ",") or (opener > 0 and tokens[opener - 1].text == ","):
-                context.append("after_comma")
             return Reference(
                 tokens[opener].start,
                 token.end,
@@ -226,15 +222,29 @@ def _description(tokens, opener: int, name_starts: set[int], heads: frozenset[st
                 "nominal",
                 found,
                 tokens[opener].text.lower(),
-                modifiers,
-                tuple(c for c in context if c),
+                tuple(t.text for t in tokens[opener + 1 : head]),
+                _description_context(tokens, opener, head, name_starts),
             )
         if not is_modifier(token.text):
             return None
     return None
 
 
-def _pronoun_context(tokens, position: int) -> tuple[str, ...]:
+def _description_context(tokens: Sequence[Token], opener: int, head: int, name_starts: set[int]) -> tuple[str, ...]:
+    """What the words around a description say about it alone: a name right after it ("de president Poetin"), a
+    role of something ("de minister van Financiën"), an apposition after a comma ("Poetin, de president")."""
+    following = tokens[head + 1] if head + 1 < len(tokens) else None
+    context = []
+    if following is not None and following.start in name_starts:
+        context.append("next_name")
+    if following is not None and following.text.lower() == "van":
+        context.append("next_van")
+    if opener > 0 and tokens[opener - 1].text == ",":
+        context.append("after_comma")
+    return tuple(context)
+
+
+def _pronoun_context(tokens: Sequence[Token], position: int) -> tuple[str, ...]:
     """What the words around a pronoun say about it alone (number, possessive use)."""
     context = []
     if next_to_plural_verb(tokens, position):
