@@ -123,9 +123,13 @@ def record() -> PageRecord:
 
 @pytest.fixture()
 def page(browser: Browser, record: PageRecord, pace: Pace) -> Iterator[Page]:
-    """A fresh page; the test fails if a script error or a CSP violation happened on it."""
+    """A fresh page; the test fails if a script error or a CSP violation happened on it.
+
+    Loading a page waits as long as a worker start may (it starts a renderer and fetches the page's scripts and
+    styles from gunicorn): under another test suite on the same two cores one load took longer than 30 s."""
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     context.set_default_timeout(1000 * pace.request())
+    context.set_default_navigation_timeout(1000 * pace.start())
     page = context.new_page()
     page.on("pageerror", lambda error: record.problems.append(str(error)))
     page.on("console", lambda message: record.keep_csp_violation(message.text))
