@@ -1,8 +1,9 @@
 """Cold start: gunicorn process start -> /healthz 200 -> /readyz 200, and the model load on its own.
 
 Each round starts a fresh server with the default settings and polls every 50 ms. The model load is timed in
-a fresh Python process, split into importing torch + Flair, loading the NER tagger, and loading the stance
-model (what every worker does after the fork). The files are in the page cache after the first round, which
+a fresh Python process, split into importing torch + Flair and loading each model the service loads (NER, issue
+stance, actor stance with its heads, quote tagger, reference ranker, language identifier: what every worker does
+after the fork). The files are in the page cache after the first round, which
 is also the case when a container restarts on the same node.
 
     python -m bench.coldstart [--rounds 3]
@@ -43,28 +44,40 @@ def model_load_in_fresh_process() -> dict[str, float]:
 
 
 def time_model_load() -> dict[str, float]:
-    """Run inside the fresh process: the phases of ``service.state.build_pipeline``, one by one."""
+    """Run inside the fresh process: the phases of ``service.state.build_pipeline``, one by one, with the
+    settings from the environment (each model a setting turns off is skipped by its loader)."""
     started = time.perf_counter()
     import flair  # noqa: F401
     import torch
 
     from service.config import Settings
+    from service.models.language import load_language_identifier
     from service.models.ner import load_ner_model
     from service.models.stance import load_stance_model
+    from service.state import load_actor_stance, load_coref, load_quotes
 
     imported = time.perf_counter()
     settings = Settings.from_env()
     torch.set_num_threads(settings.torch_threads)
-    load_ner_model(settings.ner_model, batch_size=settings.ner_batch_size)
-    ner_loaded = time.perf_counter()
-    load_stance_model(settings.stance_model)
-    stance_loaded = time.perf_counter()
-    return {
-        "import_torch_flair_s": round(imported - started, 3),
-        "ner_load_s": round(ner_loaded - imported, 3),
-        "stance_load_s": round(stance_loaded - ner_loaded, 3),
-        "models_load_s": round(stance_loaded - imported, 3),
-    }
+    phases: dict[str, float] = {"import_torch_flair_s": round(imported - started, 3)}
+    last = imported
+
+    def timed(name: str, load) -> Any:
+        nonlocal last
+        model = load()
+        now = time.perf_counter()
+        phases[f"{name}_load_s"] = round(now - last, 3)
+        last = now
+        return model
+
+    ner = timed("ner", lambda: load_ner_model(settings.ner_model, batch_size=settings.ner_batch_size))
+    timed("stance", lambda: load_stance_model(settings.stance_model))
+    timed("actor_stance", lambda: load_actor_stance(settings.actor_stance_model, ner, settings.ner_quantize))
+    timed("quotes", lambda: load_quotes(settings, ner))
+    timed("coref", lambda: load_coref(settings.coref_model))
+    timed("language", load_language_identifier)
+    phases["models_load_s"] = round(last - imported, 3)
+    return phases
 
 
 def _medians(rounds: list[dict[str, float]]) -> dict[str, float]:

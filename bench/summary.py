@@ -138,10 +138,15 @@ def headline(r: dict[str, dict]) -> list[str]:
         rows.append("| Latency p50 / p95 / p99, by clients | " + "; ".join(by_clients) + " |")
     if "coldstart" in r:
         start, load_ = r["coldstart"]["server_start"]["median"], r["coldstart"]["model_load"]["median"]
+        phases = ", ".join(
+            f"{key.removesuffix('_load_s').replace('_', ' ')} {seconds} s"
+            for key, seconds in load_.items()
+            if key.endswith("_load_s") and key != "models_load_s"
+        )
         rows.append(
             f"| Cold start: process → /readyz 200 | {start['readyz_s']} s (/healthz {start['healthz_s']} s); model "
-            f"load {load_['models_load_s']} s (NER {load_['ner_load_s']} s, stance {load_['stance_load_s']} s) "
-            f"after importing torch + Flair {load_['import_torch_flair_s']} s |"
+            f"load {load_['models_load_s']} s ({phases}) after importing torch + Flair "
+            f"{load_['import_torch_flair_s']} s |"
         )
     if "memory" in r:
         m = r["memory"]
