@@ -23,7 +23,7 @@ QUANTIZABLE_PARTS = {
     "linear": "the linear map from the stacked embeddings into the BiLSTM (embedding2nn)",
 }
 NO_QUANTIZATION = "none"
-# QUOTE_MODEL's value for no quote tagger.
+# QUOTE_MODEL's value for no quote tagger, and COREF_MODEL's for the resolution rules alone.
 NO_MODEL = "none"
 
 ENV_VARS = {
