@@ -17,7 +17,7 @@ from service.config import Settings
 from service.models.loading import is_hub_id
 from service.models.ner import load_ner_model
 from service.models.stance import load_stance_model
-from service.state import load_actor_stance, load_quotes
+from service.state import load_actor_stance, load_coref, load_quotes
 
 CA_BUNDLE_SECRET = "/run/secrets/ca_bundle"
 FETCH_FLAG = "--fetch-only"
@@ -50,6 +50,8 @@ def main() -> None:
         shared = actor_stance.embeddings is ner.embeddings
         reads = "the NER model's vectors" if shared else "its own embeddings (a second pass over its evidence)"
         print(f"ACTOR_STANCE_MODEL={settings.actor_stance_model} heads read {reads}")
+    if coref := load_coref(settings.coref_model):
+        print(f"COREF_MODEL={settings.coref_model} version {coref.version}, {len(coref.weights)} weights")
 
 
 if __name__ == "__main__":
