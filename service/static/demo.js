@@ -586,6 +586,7 @@
       item("Stance model", model(result.models.stance)),
       item("Actor-stance model", model(result.models.actor_stance)),
       ...(result.models.quotes ? [item("Quote tagger", model(result.models.quotes))] : []),
+      ...(result.models.coref ? [item("Reference ranker", model(result.models.coref))] : []),
       item("Request id", requestId || "none"),
     );
   }

@@ -184,6 +184,8 @@ def test_sample_article_shows_entities_actors_and_stances(
     stances = [stance for actor in result["actors"] for stance in actor["stances"]]
     expect(page.locator("#actor-table button.chip")).to_have_count(len(stances))
     expect(page.locator("#run-info")).to_contain_text("actor-stance-nl-compact")
+    expect(page.locator("#run-info")).to_contain_text("Reference ranker")
+    expect(page.locator("#run-info")).to_contain_text(result["models"]["coref"]["id"])
     _assert_actor_stances_shown(page, result)
     _assert_accessible(page)
     assert all(url.startswith(f"{shipped_server.url}/") for url in record.requested), record.requested
