@@ -290,13 +290,14 @@ def walk(
         for m in actor.mentions
     )
     name_starts = {start for start, _, _ in names}
-    events: list[tuple[int, int, Reference | int]] = [(start, 0, index) for start, _, index in names]
+    # A name (actor index, sentence) sorts before a reference at the same offset.
+    events: list[tuple[int, int, Reference | tuple[int, int]]] = [(s, 0, (i, n)) for s, n, i in names]
     events += [(ref.start, 1, ref) for ref in find_references(sentences, name_starts, heads)]
     events.sort(key=lambda event: (event[0], event[1]))
-    sentence_of_name = {start: sentence for start, sentence, _ in names}
     for start, _, item in events:
-        if isinstance(item, int):
-            _mentioned(states[item], start, sentence_of_name[start])
+        if isinstance(item, tuple):
+            index, sentence = item
+            _mentioned(states[index], start, sentence)
             continue
         candidates = _candidates(item, states)
         scored = [
