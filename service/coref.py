@@ -19,8 +19,9 @@ Pronouns ("hij", "hem", "zijn", "z'n", "diens"; "zij"/"ze", "haar")
 - A subject or object pronoun never refers to an actor named later in its own sentence ("Hij had erover
   gehoord van Donald Trump": "hij" is not Trump). No pronoun refers forward: "Met zijn aankomst plaatste
   de oppositieleider president Maduro voor een dilemma" names the wrong man after "zijn".
-- A pronoun inside a direct quote ("„Hij kan niet komen”, waarschuwde de president") speaks from the
-  speaker's point of view, about someone else than the actors around it: it stays unresolved.
+- A pronoun inside a direct quote ("„Hij kan niet komen”, waarschuwde de president", also between single
+  quotes or guillemets: ``service.quote_marks``) speaks from the speaker's point of view, about someone else
+  than the actors around it: it stays unresolved.
 - "zijn" is a possessive only by position: in second place ("Er zijn", "Maar blijkbaar zijn": Dutch puts the
   verb there), after a modal, a pronoun or "niet"/"nog"/"wel" ("zal zijn", "dit zijn", "tegen hem zijn
   ingediend", "niet zijn teruggetreden"), right after a name ("de Verenigde Staten zijn"), or before an
@@ -53,13 +54,13 @@ Confidences are fixed by the kind of evidence (``CONFIDENCE``); they rank, they 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice, pairwise
 from typing import Protocol
 
 from service import lexicon
+from service.quote_marks import inside, quoted_spans
 from service.results import Mention, MentionKind
 from service.text import Sentence, Token
 
@@ -88,10 +89,6 @@ _SINGULAR_VERB_ENDING = re.compile(r"[a-zà-ÿ]{2,}(?:t|de|te)")
 _NOT_VERBS = lexicon.words("not_verbs")
 _DEFINITE_ARTICLES = lexicon.tagged("determiners", "definite")
 _CONJUNCTIONS = lexicon.words("coordinating_conjunctions")
-# Quote marks: these open, these close, and these open when outside a quote and close inside one.
-_QUOTE_MARK = re.compile(r"„|,,|''|“|”|\"|\n")
-_OPENING_MARKS = frozenset(["„", ",,"])
-_CLOSING_MARKS = frozenset(["''"])
 _AGE = re.compile(r"\d{1,3}-jarige")
 # A party member named by the party ("de PVV'er", "de D66’er"); the party is what identifies the person.
 _PARTY_MEMBER = re.compile(r"([A-Z][\w]*)['’]er")
@@ -202,8 +199,8 @@ def _learn(
             if first is None or last is None:
                 continue
             profile = profiles[reference.actor]
-            inside = _description_at(tokens, first, first) if last > first else None  # "PVV-Kamerlid Markuszower"
-            for description in (_description_before(tokens, first), _description_after(tokens, last), inside):
+            within = _description_at(tokens, first, first) if last > first else None  # "PVV-Kamerlid Markuszower"
+            for description in (_description_before(tokens, first), _description_after(tokens, last), within):
                 if description is not None:
                     _teach(profile, description)
             profile.gender = profile.gender or _gender_before(tokens, first)
@@ -588,28 +585,3 @@ def _is_singular_verb(word: str) -> bool:
     return word in _SINGULAR_VERBS or (
         word.islower() and _SINGULAR_VERB_ENDING.fullmatch(word) is not None and word not in _NOT_VERBS
     )
-
-
-def quoted_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans inside direct quotes, by one pass over the quote marks; a quote left open ends at the
-    end of its line (Dutch reopens a quote that runs on in every paragraph)."""
-    spans: list[tuple[int, int]] = []
-    opened: int | None = None
-    for match in _QUOTE_MARK.finditer(text):
-        mark = match.group()
-        if opened is None and mark not in _CLOSING_MARKS and mark != "\n":
-            opened = match.end()
-        elif opened is not None and mark not in _OPENING_MARKS:
-            spans.append((opened, match.start()))
-            opened = None
-    if opened is not None:
-        spans.append((opened, len(text)))
-    return spans
-
-
-def inside(spans: list[tuple[int, int]], position: int) -> bool:
-    """Whether ``position`` lies in one of ``spans`` (sorted, not overlapping)."""
-    index = bisect_right(spans, (position, position)) - 1
-    if index + 1 < len(spans) and spans[index + 1][0] == position:
-        index += 1
-    return index >= 0 and spans[index][0] <= position < spans[index][1]

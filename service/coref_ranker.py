@@ -36,14 +36,13 @@ from service.coref import (
     before_singular_verb,
     group_type,
     identifier_of,
-    inside,
     is_modifier,
     learn_profiles,
     next_to_plural_verb,
-    quoted_spans,
     resolve_references,
     role_of,
 )
+from service.quote_marks import inside, quoted_spans
 from service.results import Mention, MentionKind
 from service.text import Sentence, Token
 

@@ -3,11 +3,7 @@
 Pure text logic over the document, its sentences and the actor mentions found upstream; no models. Three
 passes, each linear in the text (every look-around is bounded to a few tokens or one sentence):
 
-1. Direct quotes: a single scan over the quote marks of every Dutch style („…”, ,,…'', ,,…”, “…”, "…",
-   '…', ’…’, «…»). Marks that may be apostrophes ("z'n", "Rutte's", "'s avonds") only open or close where
-   the characters around them allow it. A quote left open at the end of a paragraph continues when the next
-   paragraph opens with a quote mark (the Dutch convention for quotes over several paragraphs); otherwise an
-   unambiguous opener (,, „ «) gives a quote bounded by its paragraph and an ambiguous one gives nothing.
+1. Direct quotes: the spans inside quote marks (``service.quote_marks``).
 2. Indirect speech: at most one reported clause per sentence, found from a cue word ("zei dat", "volgens",
    ", aldus X", "Dat meldt X") and the noun phrase that names the speaker.
 3. Speakers for direct quotes: a cue right after the quote (",,…'', aldus Trump"), a colon before it
@@ -33,23 +29,9 @@ from dataclasses import dataclass
 
 from service import lexicon
 from service.models.ner import TaggedSpan
+from service.quote_marks import QUOTE_CHARS, SENTENCE_FINAL, DirectQuote, direct_quotes
 from service.results import Quote, Span
 from service.text import Sentence, Token
-
-_MARK = re.compile(r",,|''|[„“”\"‘’'«»]|\n\s*")
-_ALWAYS_OPENS = {",,": "double", "„": "double", "«": "guillemet"}
-_ALWAYS_CLOSES = {"»": "guillemet"}
-_FAMILY = {"''": "double", "”": "double", "“": "double", '"': "double", "'": "single", "‘": "single", "’": "single"}
-_CONTINUATION_OPENERS = {
-    "double": (",,", "„", "“", '"', "”"),
-    "single": ("'", "‘", "’"),
-    "guillemet": ("«",),
-}
-_QUOTE_CHARS = set(",„“”\"‘’'«»")
-_OPEN_CONTEXT = set("([{/—–-:;") | _QUOTE_CHARS
-_CLOSE_CONTEXT = set(".,;:!?)]}…—–-/") | _QUOTE_CHARS
-_CONTRACTION = re.compile(r"(?:[stnkmr]\b|\d\d\b)", re.IGNORECASE)
-_SENTENCE_FINAL = set(".!?…:")
 
 # Cue words (service/lexicon/nl/): speech verbs report in every pattern ("X zei dat …", "…, zei X", "Dat zei X",
 # "X zei: …"); opinion verbs only with "dat" or trailing a clause, since "vindt plaats" or "denkt na" report
@@ -72,7 +54,7 @@ _NAME_PARTICLES = lexicon.words("name_particles")
 _ADVERBS_AFTER_CUE = lexicon.words("adverbs_after_speech_verb")
 _NAMING_VERBS = lexicon.words("naming_verbs")
 _CONJUNCTIONS = lexicon.words("coordinating_conjunctions")
-_CLAUSE_BREAKS = set(",;:") | _QUOTE_CHARS
+_CLAUSE_BREAKS = set(",;:") | QUOTE_CHARS
 _OPENING_CONTEXT = set(".!?…:")
 # One word a sentence that introduces a quote may open with before the speaker ("Ook Moorlag is verbijsterd.").
 _OPENING_ADVERBS = lexicon.words("sentence_opening_adverbs")
@@ -100,16 +82,6 @@ _CLAUSE_TOKENS = 40
 
 
 @dataclass(slots=True)
-class _Direct:
-    """A direct quote's content span and the span of its marks."""
-
-    start: int
-    end: int
-    mark_start: int
-    mark_end: int
-
-
-@dataclass(slots=True)
 class _Attribution:
     cue: Span | None
     speaker_span: tuple[int, int] | None
@@ -124,14 +96,6 @@ class _Draft:
     mark_start: int
     mark_end: int
     opens_sentence: bool = False
-
-
-@dataclass(slots=True)
-class _Open:
-    mark_start: int
-    content_start: int
-    certain: bool
-    sentence_initial: bool
 
 
 class _Document:
@@ -238,7 +202,7 @@ def find_quotes(
     Offsets of every returned span index ``text``.
     """
     document = _Document(text, sentences, mentions)
-    directs = [_attribute_direct(document, quote) for quote in _direct_quotes(text)]
+    directs = [_attribute_direct(document, quote) for quote in direct_quotes(text)]
     indirects = _indirect_quotes(document)
     if tagged is not None:
         indirects = _add_tagged(directs, indirects, _tagged_quotes(document, tagged))
@@ -253,112 +217,6 @@ def find_quotes(
     return quotes
 
 
-# ---------------------------------------------------------------------------------------------- direct quotes
-
-
-def _direct_quotes(text: str) -> list[_Direct]:
-    """Content spans of direct quotes, outermost only, from one pass over the quote marks."""
-    found: list[_Direct] = []
-    open_by_family: dict[str, _Open] = {}
-    skip_at = -1
-    for match in _MARK.finditer(text):
-        mark, start, end = match.group(), match.start(), match.end()
-        if mark[0] == "\n":
-            skip_at = _end_paragraph(text, start, end, open_by_family, found)
-            continue
-        if start == skip_at:
-            continue
-        family, can_open, can_close = _mark_role(text, mark, start, end)
-        current = open_by_family.get(family)
-        if current is not None and can_close:
-            _close(text, current, start, end, found)
-            del open_by_family[family]
-            _drop_nested(open_by_family, current.mark_start)
-        elif can_open:
-            open_by_family[family] = _Open(start, end, mark in _ALWAYS_OPENS, _sentence_initial(text, start))
-    _end_paragraph(text, len(text), len(text), open_by_family, found)
-    return _outermost(found)
-
-
-def _mark_role(text: str, mark: str, start: int, end: int) -> tuple[str, bool, bool]:
-    """The family of a quote mark and whether it can open or close a quote where it stands."""
-    if mark in _ALWAYS_OPENS:
-        return _ALWAYS_OPENS[mark], True, False
-    if mark in _ALWAYS_CLOSES:
-        return _ALWAYS_CLOSES[mark], False, True
-    before = text[start - 1] if start > 0 else " "
-    after = text[end] if end < len(text) else " "
-    if before.isalnum() and after.isalnum():
-        return _FAMILY[mark], False, False
-    can_open = (before.isspace() or before in _OPEN_CONTEXT or start == 0) and not after.isspace()
-    after_sentence = before.isspace() and start >= 2 and text[start - 2] in ".!?" and after.isspace()
-    can_close = (not before.isspace() and start > 0 and (after.isspace() or after in _CLOSE_CONTEXT)) or after_sentence
-    if _FAMILY[mark] == "single" and can_open and _CONTRACTION.match(text, end, end + 3):
-        can_open = False
-    return _FAMILY[mark], can_open and end < len(text), can_close
-
-
-def _sentence_initial(text: str, start: int) -> bool:
-    """Whether a mark opens at a paragraph start or after a colon or a sentence end: only such quotes may
-    continue into the next paragraph."""
-    index = start - 1
-    while index >= 0 and text[index] in " \t\r":
-        index -= 1
-    return index < 0 or text[index] == "\n" or text[index] in _SENTENCE_FINAL or text[index] in _QUOTE_CHARS
-
-
-def _close(text: str, opened: _Open, close_start: int, close_end: int, found: list[_Direct]) -> None:
-    start, end = _trim(text, opened.content_start, close_start)
-    if start < end:
-        found.append(_Direct(start, end, opened.mark_start, close_end))
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
-        end -= 1
-    return start, end
-
-
-def _drop_nested(open_by_family: dict[str, _Open], outer_start: int) -> None:
-    """Quotes opened inside one that just closed and still open were never closed: forget them."""
-    for family in [f for f, opened in open_by_family.items() if opened.mark_start > outer_start]:
-        del open_by_family[family]
-
-
-def _end_paragraph(text: str, start: int, end: int, open_by_family: dict[str, _Open], found: list[_Direct]) -> int:
-    """Continue, bound or drop the quotes still open at a paragraph end; returns the position of a mark that
-    continues a quote (to be skipped), or -1."""
-    skip_at = -1
-    for family, opened in list(open_by_family.items()):
-        if _continues(text, start, end, family, opened):
-            skip_at = end
-            continue
-        del open_by_family[family]
-        if opened.certain:
-            _close(text, opened, start, start, found)
-    return skip_at
-
-
-def _continues(text: str, start: int, end: int, family: str, opened: _Open) -> bool:
-    if end >= len(text) or not opened.sentence_initial:
-        return False
-    last = start - 1
-    while last > opened.content_start and text[last] in " \t\r":
-        last -= 1
-    return text[last] in _SENTENCE_FINAL and text.startswith(_CONTINUATION_OPENERS[family], end)
-
-
-def _outermost(found: list[_Direct]) -> list[_Direct]:
-    """Drop quotes nested in (or overlapping) an earlier, enclosing one."""
-    kept: list[_Direct] = []
-    for quote in sorted(found, key=lambda q: (q.mark_start, -q.mark_end)):
-        if not kept or quote.mark_start >= kept[-1].mark_end:
-            kept.append(quote)
-    return kept
-
-
 # -------------------------------------------------------------------------------------------- noun phrases
 
 
@@ -368,7 +226,7 @@ def _noun_phrase(document: _Document, first: int, limit: int) -> tuple[int, int]
     sociologie Godfried Engbersen") or a description ("de minister", "een woordvoerder"). None when the
     tokens there name no one. A quote mark before a name ("aldus 'Matje'") is skipped."""
     tokens = document.tokens
-    while first < limit and tokens[first].text in _QUOTE_CHARS and not _is_elision(document, first, limit):
+    while first < limit and tokens[first].text in QUOTE_CHARS and not _is_elision(document, first, limit):
         first += 1
     if first >= limit or not (tokens[first].text[0].isalnum() or _is_elision(document, first, limit)):
         return None
@@ -822,7 +680,7 @@ def _attribution(document: _Document, cue: _Cue) -> _Attribution:
 # ------------------------------------------------------------------------------------ direct quote speakers
 
 
-def _attribute_direct(document: _Document, quote: _Direct) -> _Draft:
+def _attribute_direct(document: _Document, quote: DirectQuote) -> _Draft:
     opens_sentence = _opens_sentence(document, quote)
     attribution = (
         _cue_after(document, quote)
@@ -833,7 +691,7 @@ def _attribute_direct(document: _Document, quote: _Direct) -> _Draft:
     return _Draft(quote.start, quote.end, "direct", attribution, quote.mark_start, quote.mark_end, opens_sentence)
 
 
-def _opens_sentence(document: _Document, quote: _Direct) -> bool:
+def _opens_sentence(document: _Document, quote: DirectQuote) -> bool:
     """Whether the quote stands as a sentence of its own rather than inside one ("noemt het 'complex'")."""
     index = document.token_at_or_after(quote.mark_start)
     if index >= len(document.tokens) or index == document.sentence_start_token(index):
@@ -841,7 +699,7 @@ def _opens_sentence(document: _Document, quote: _Direct) -> bool:
     return document.tokens[index - 1].text in _OPENING_CONTEXT
 
 
-def _cue_in_sentence(document: _Document, quote: _Direct) -> _Attribution | None:
+def _cue_in_sentence(document: _Document, quote: DirectQuote) -> _Attribution | None:
     """A quote inside a sentence takes the sentence's cue before it ("Baudet noemt het de 'grootste
     zelfmoordbrief'", "De makers vinden het 'net een film'")."""
     tokens = document.tokens
@@ -866,7 +724,7 @@ def _cue_in_sentence(document: _Document, quote: _Direct) -> _Attribution | None
     return None
 
 
-def _cue_after(document: _Document, quote: _Direct) -> _Attribution | None:
+def _cue_after(document: _Document, quote: DirectQuote) -> _Attribution | None:
     """ ",,…'', aldus Trump", ",,…,” zegt hij", "'…', liet de politie weten"."""
     index = document.token_at_or_after(quote.mark_end)
     tokens = document.tokens
@@ -886,7 +744,7 @@ def _cue_after(document: _Document, quote: _Direct) -> _Attribution | None:
     return _Attribution(document.span(tokens[index].start, tokens[index].end), _char_span(document, speaker))
 
 
-def _colon_before(document: _Document, quote: _Direct) -> _Attribution | None:
+def _colon_before(document: _Document, quote: DirectQuote) -> _Attribution | None:
     """ "Trump zei: ,,…''", "Rutte: '…'", "Hij reageerde boos: '…'"."""
     colon = document.token_at_or_after(quote.mark_start) - 1
     tokens = document.tokens
@@ -931,7 +789,7 @@ def _before_parenthesis(document: _Document, first: int, end: int) -> int:
     return end
 
 
-def _said_next_sentence(document: _Document, quote: _Direct) -> _Attribution | None:
+def _said_next_sentence(document: _Document, quote: DirectQuote) -> _Attribution | None:
     """ ",,…'' Dat zegt minister X." """
     index = document.token_at_or_after(quote.mark_end)
     if index >= len(document.tokens):
@@ -977,7 +835,7 @@ def _tagged_quotes(document: _Document, tagged: Sequence[TaggedSpan]) -> list[_D
 
 def _in_marks(text: str, start: int) -> bool:
     """Whether a content span opens at a quote mark: the marks are part of a direct quote's content."""
-    return text[start] in _QUOTE_CHARS or (start > 0 and text[start - 1] in _QUOTE_CHARS)
+    return text[start] in QUOTE_CHARS or (start > 0 and text[start - 1] in QUOTE_CHARS)
 
 
 def _nearest(tagged: Sequence[TaggedSpan], label: str, sentences: set[int], start: int, end: int) -> TaggedSpan | None:
@@ -1087,7 +945,7 @@ def _continue_speakers(document: _Document, drafts: list[_Draft]) -> None:
 def _is_headline(document: _Document, draft: _Draft) -> bool:
     """A short quote alone on its line without a full stop is a headline ("'Half miljard voor één
     telefoontje'"), which repeats words of the article rather than quoting anew."""
-    if draft.kind != "direct" or document.text[draft.end - 1] in _SENTENCE_FINAL:
+    if draft.kind != "direct" or document.text[draft.end - 1] in SENTENCE_FINAL:
         return False
     text = document.text
     before, after = draft.mark_start - 1, draft.mark_end
@@ -1138,7 +996,7 @@ def _is_speech(document: _Document, draft: _Draft) -> bool:
     """Unattributed short direct quotes are mostly scare quotes and titles ('krachtige argumenten')."""
     if draft.attribution is not None or draft.kind != "direct":
         return True
-    if document.text[draft.end - 1] in _SENTENCE_FINAL:
+    if document.text[draft.end - 1] in SENTENCE_FINAL:
         return True
     return len(_WORD.findall(document.text, draft.start, min(draft.end, draft.start + 200))) >= _MIN_WORDS_UNATTRIBUTED
 

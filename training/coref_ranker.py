@@ -314,7 +314,7 @@ def main(argv: list[str] | None = None) -> dict:
         "minutes": round((time.monotonic() - started) / 60, 1),
     }
     args.out.mkdir(parents=True, exist_ok=True)
-    best["ranker"].save(args.out / "ranker.json", {"version": "1.0.0", "C": best["C"]})
+    best["ranker"].save(args.out / "ranker.json", {"version": "1.0.1", "C": best["C"]})
     (args.out / "training_report.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     print(json.dumps({k: report[k] for k in ("chosen", "dev_rules", "dev_ranker")}, indent=1))
     return report

@@ -15,7 +15,7 @@ def test_health_ready_info(client):
     assert "immigration" in info["stance"]["topics"]
     assert info["stance"]["positions"] == ["positive", "negative", "neutral"]
     assert info["limits"] == {"max_text_chars": 5000, "max_batch_docs": 4, "max_content_length": 64000}
-    assert info["coref"] == {"id": "coref-nl-compact", "version": "1.0.0"}
+    assert info["coref"] == {"id": "coref-nl-compact", "version": "1.0.1"}
 
 
 def test_readiness_is_503_while_models_fail_to_load(tmp_path, pace):

@@ -67,6 +67,12 @@ def test_a_pronoun_inside_a_direct_quote_stays_unresolved():
     assert references(source) == {"Maduro": [("pronoun", "hij")]}
 
 
+@pytest.mark.parametrize("opening, closing", [("'", "'"), ("‘", "’"), ("«", "»"), ('"', '"'), ("“", "”")])
+def test_every_quote_style_keeps_its_pronouns_to_the_speaker(opening, closing):
+    source = f"[Maduro|PER] sprak op tv. {opening}Hij kan niet komen en gaan{closing}, waarschuwde hij."
+    assert references(source) == {"Maduro": [("pronoun", "hij")]}
+
+
 def test_zijn_after_a_coordinated_subject_is_the_verb():
     source = "[Rutte|PER] sprak lang. [Nederland|LOC] en de [Verenigde Staten|LOC] zijn bondgenoten."
     assert references(source) == {"Rutte": []}
