@@ -13,10 +13,9 @@ passes, each linear in the text (every look-around is bounded to a few tokens or
    on its line is a headline, and a quote that is only an unattributed word or two is a scare quote: neither
    is returned.
 
-A speaker's noun phrase resolves to the actor of the mention it overlaps (a person first); an unresolved
-pronoun falls back to the nearest person mentioned in the three sentences before the quote, else to the
-speaker of the quote just before; anything else stays an unnamed source (``speaker`` None, ``speaker_text``
-set).
+A speaker's noun phrase resolves to the actor of the mention it overlaps (a person first); a pronoun that
+reference resolution left unlinked takes the speaker of the quote just before (within three sentences);
+anything else stays an unnamed source (``speaker`` None, ``speaker_text`` set).
 """
 
 from __future__ import annotations
@@ -47,7 +46,6 @@ _PRONOUNS = lexicon.tagged("pronouns", "subject") | lexicon.tagged("pronouns", "
 _MASCULINE = lexicon.tagged("pronouns", "masculine")
 _FEMININE = lexicon.tagged("pronouns", "feminine")
 _PERSON_PRONOUNS = _PRONOUNS & (_MASCULINE | _FEMININE)
-_OTHER_GENDER = {"masculine": "feminine", "feminine": "masculine"}
 _SPOKESPERSONS = lexicon.tagged("roles", "spokesperson")
 _DETERMINERS = lexicon.words("determiners")
 _NAME_PARTICLES = lexicon.words("name_particles")
@@ -73,7 +71,7 @@ _MIN_WORDS_UNATTRIBUTED = 5
 _HEADLINE_WORDS = 8
 _WORD = re.compile(r"\w+")
 _CONTINUATION_PARAGRAPHS = 2  # a headline line may stand between the parts
-_PRONOUN_FALLBACK_SENTENCES = 3
+_RECENT_SPEAKER_SENTENCES = 3
 _CONTINUATION_SENTENCES = 2
 _NOUN_PHRASE_TOKENS = 8
 _DAT_SEARCH_TOKENS = 8
@@ -117,13 +115,6 @@ class _Document:
         self.mentions = sorted(mentions)
         self.mention_starts = [mention[0] for mention in self.mentions]
         self.longest_mention = max((end - start for start, end, _ in self.mentions), default=0)
-        # The pronouns already resolved to an actor tell its gender ("hij" -> masculine).
-        self.pronoun_genders: dict[str, set[str]] = {}
-        for start, end, actor in self.mentions:
-            word = text[start:end].lower()
-            for gender, pronouns in (("masculine", _MASCULINE), ("feminine", _FEMININE)):
-                if word in pronouns:
-                    self.pronoun_genders.setdefault(actor, set()).add(gender)
 
     def token_at_or_after(self, offset: int) -> int:
         return bisect.bisect_left(self.token_starts, offset)
@@ -168,22 +159,6 @@ class _Document:
                 return True
             index -= 1
         return False
-
-    def person_before(self, offset: int, pronoun: str = "") -> str | None:
-        """The actor of the nearest person mention before ``offset``, in its sentence or the few before it:
-        farther back, "hij" is as likely to be someone the tagger missed. A person whom the resolved pronouns
-        give only the other gender than ``pronoun`` is passed over ("haar" is not someone called "hij")."""
-        other = _OTHER_GENDER.get(_gender(pronoun.lower()))
-        sentence = max(self.sentence_of(offset) - _PRONOUN_FALLBACK_SENTENCES, 0)
-        floor = self.sentences[sentence].start if self.sentences else 0
-        index = bisect.bisect_left(self.mention_starts, offset) - 1
-        while index >= 0 and self.mentions[index][0] >= floor:
-            _, mention_end, actor = self.mentions[index]
-            wrong_gender = other is not None and self.pronoun_genders.get(actor) == {other}
-            if actor.startswith("per:") and mention_end <= offset and not wrong_gender:
-                return actor
-            index -= 1
-        return None
 
     def span(self, start: int, end: int) -> Span:
         return Span(self.text[start:end], start, end)
@@ -1001,12 +976,6 @@ def _is_speech(document: _Document, draft: _Draft) -> bool:
     return len(_WORD.findall(document.text, draft.start, min(draft.end, draft.start + 200))) >= _MIN_WORDS_UNATTRIBUTED
 
 
-def _gender(pronoun: str) -> str | None:
-    """The gender a pronoun can only have ("hij", "haar"), None for one of either ("ze" may be plural too)."""
-    masculine, feminine = pronoun in _MASCULINE, pronoun in _FEMININE
-    return "masculine" if masculine and not feminine else "feminine" if feminine and not masculine else None
-
-
 def _spoken_for(document: _Document, speaker_end: int) -> str | None:
     """The actor a spokesperson speaks for: the mention in the "van …" right after the words naming them ("een
     woordvoerder van de zangeres laat weten"), within a few words and the sentence."""
@@ -1025,14 +994,15 @@ def _spoken_for(document: _Document, speaker_end: int) -> str | None:
 def _recent_speaker(document: _Document, draft: _Draft, previous: Quote | None) -> str | None:
     if previous is None or previous.speaker is None:
         return None
-    near = document.sentence_of(draft.start) - document.sentence_of(previous.end) <= _PRONOUN_FALLBACK_SENTENCES
+    near = document.sentence_of(draft.start) - document.sentence_of(previous.end) <= _RECENT_SPEAKER_SENTENCES
     return previous.speaker if near else None
 
 
 def _finish(document: _Document, draft: _Draft, previous: Quote | None) -> Quote:
     """The quote with its speaker resolved: the actor of the speaker's mention; for a pronoun no mention
-    covers, the nearest person just before, else the speaker of the quote just before ("zegt hij" after
-    ",,…'', zegt Rutte")."""
+    covers, the speaker of the quote just before ("zegt hij" after ",,…'', zegt Rutte"). Which actor a pronoun
+    stands for is the reference resolution's decision (a mention it linked): where it left the pronoun
+    unlinked, the nearest person before it is no better a guess."""
     speaker_id = None
     speaker_text = None
     cue = draft.attribution.cue if draft.attribution else None
@@ -1041,10 +1011,7 @@ def _finish(document: _Document, draft: _Draft, previous: Quote | None) -> Quote
         speaker_text = document.span(start, end)
         speaker_id = document.actor_at(start, end)
         if speaker_id is None and speaker_text.text.lower() in _PERSON_PRONOUNS:
-            pronoun = speaker_text.text
-            speaker_id = document.person_before(min(draft.start, start), pronoun) or _recent_speaker(
-                document, draft, previous
-            )
+            speaker_id = _recent_speaker(document, draft, previous)
         elif speaker_id is None and speaker_text.text.split()[-1].lower() in _SPOKESPERSONS:
             speaker_id = _spoken_for(document, end)
     return Quote(
