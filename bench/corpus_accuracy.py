@@ -188,7 +188,7 @@ class Scores:
         for (actor, topic), position in returned.items():
             right = gold.get((actor, topic)) == position
             opposite = position in OPPOSITE and OPPOSITE[position] == gold.get((actor, topic))
-            self.issue[topic].update(predicted=1, correct=right)
+            self.issue[topic].update(predicted=1, correct=int(right))
             self.counts["issue_opposite"] += opposite
             self.counts["issue_no_position"] += (actor, topic) not in gold
             bin_ = sum(confidence[(actor, topic)] >= edge for edge in CONFIDENCE_BINS)
