@@ -54,7 +54,7 @@ from service.models.stance import POSITIONS, load_stance_model
 from service.models.stance_features import stance_window
 from service.text import split_sentences, tokenize
 from training.actor_stance_head import length_batches
-from training.stance_corpus_data import corpus_topics, mention_windows
+from training.stance_corpus_data import corpus_topics, mention_windows, positions_by_actor_sentence
 from training.stance_data import topic_id
 
 CLASSES = ("none", *POSITIONS)
@@ -87,10 +87,7 @@ def mention_examples(article: Article) -> list[MentionExample]:
     sentences = split_sentences(text)
     starts = [s.start for s in sentences]
     names = {(s, e) for s, e, _ in record["entities"]}
-    units: dict[tuple[int, int], dict[str, str]] = {}
-    for unit in record["issue_positions"]:
-        key = (unit["actor"], sentence_of(starts, unit["evidence"][0]))
-        units.setdefault(key, {})[topic_id(unit["topic"])] = unit["position"]
+    units = positions_by_actor_sentence(record, starts)
     out = []
     for actor in record["actors"]:
         for start, end in actor["mentions"]:

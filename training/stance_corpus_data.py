@@ -38,6 +38,15 @@ class CorpusWindow:
     labels: dict[str, str] = field(default_factory=dict)
 
 
+def positions_by_actor_sentence(record: dict, starts: list[int]) -> dict[tuple[int, int], dict[str, str]]:
+    """(actor id, sentence index) -> the positions the actor's issue units in that sentence take (topic -> position)."""
+    units: dict[tuple[int, int], dict[str, str]] = {}
+    for unit in record["issue_positions"]:
+        key = (unit["actor"], sentence_of(starts, unit["evidence"][0]))
+        units.setdefault(key, {})[topic_id(unit["topic"])] = unit["position"]
+    return units
+
+
 def mention_windows(article: Article, kinds: Sequence[str] = ("name",)) -> list[CorpusWindow]:
     """The windows of every gold actor's mentions of ``kinds`` ("name": the mention is an entity span; "other":
     pronouns and descriptions), labelled with the actor's units in the mention's sentence."""
@@ -45,10 +54,7 @@ def mention_windows(article: Article, kinds: Sequence[str] = ("name",)) -> list[
     sentences = split_sentences(text)
     starts = [s.start for s in sentences]
     names = {(s, e) for s, e, _ in record["entities"]}
-    units: dict[tuple[int, int], dict[str, str]] = {}
-    for unit in record["issue_positions"]:
-        key = (unit["actor"], sentence_of(starts, unit["evidence"][0]))
-        units.setdefault(key, {})[topic_id(unit["topic"])] = unit["position"]
+    units = positions_by_actor_sentence(record, starts)
     out = []
     for actor in record["actors"]:
         for start, end in actor["mentions"]:
