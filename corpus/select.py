@@ -7,7 +7,7 @@
   names the topic most often beside a political actor word (the thin topics need chosen articles to reach 100
   units), and a subject-spread share (sport, crime, business, foreign, domestic politics, anything), interleaved
   so that any prefix of the list is balanced; then a second round of topic articles, rounds for the topics
-  still thin after that (``EXTRA_ROUNDS``), and a last subject-spread round (``TRAIN_PER_SUBJECT_SPREAD``).
+  still thin after that (``EXTRA_ROUNDS``), and last subject-spread rounds (``TRAIN_SPREAD_ROUNDS``).
 - dev_topics and test_topics: three topic articles per topic for each (see ``_draw_blind_topics``), annotated
   blind and stored in the dev and test splits.
 - No article of ``bench/data`` is drawn, and no train article shares a paragraph of 80 characters or more with a
@@ -38,9 +38,11 @@ BLIND_PER_TOPIC = 3
 TRAIN_PER_TOPIC = 25
 TRAIN_PER_TOPIC_SECOND = 15
 TRAIN_PER_SUBJECT = 35
-# The last train round: a subject spread drawn after every topic round. The topic rounds favour articles where
-# politicians take positions; quotes, speakers and the pronouns and descriptions that name them come from all news.
+# The last train rounds: a subject spread drawn after every topic round, each round appended to the ones before.
+# The topic rounds favour articles where politicians take positions; quotes, speakers and the pronouns and
+# descriptions that name them come from all news.
 TRAIN_PER_SUBJECT_SPREAD = 20
+TRAIN_SPREAD_ROUNDS = 2
 MIN_BLIND_CHARS, MIN_TRAIN_CHARS, MAX_TRAIN_CHARS = 600, 800, 4000
 SHARED_PARAGRAPH_CHARS = 80
 
@@ -158,8 +160,8 @@ def _draw_train(texts: dict[str, str], blocked: set[str], rng: random.Random) ->
 
 
 def _draw_extra_rounds(texts: dict[str, str], blocked: set[str], rng: random.Random) -> list[dict[str, str]]:
-    """More train articles for the topics still thin after two rounds (``EXTRA_ROUNDS``), then a subject spread
-    (``TRAIN_PER_SUBJECT_SPREAD`` per subject), drawn after the blind topic articles (so those stay as they were
+    """More train articles for the topics still thin after two rounds (``EXTRA_ROUNDS``), then subject-spread
+    rounds (``TRAIN_PER_SUBJECT_SPREAD`` per subject each), drawn after the blind topic articles (so those stay as they were
     drawn) from what neither train nor the blind sets hold; each round is appended, so the rounds before keep
     their order."""
     pool = sorted(i for i, t in texts.items() if i not in blocked and MIN_TRAIN_CHARS <= len(t) <= MAX_TRAIN_CHARS)
@@ -176,12 +178,14 @@ def _draw_extra_rounds(texts: dict[str, str], blocked: set[str], rng: random.Ran
             chosen.update(picked)
             buckets.append([(i, f"topic:{topic}") for i in picked])
         drawn += _interleave(buckets)
-    spread = []
-    for subject, words in SUBJECT_WORDS.items():
-        picked = [i for i in pool if i not in chosen and _count(words, texts[i]) >= 3][:TRAIN_PER_SUBJECT_SPREAD]
-        chosen.update(picked)
-        spread.append([(i, f"subject:{subject}") for i in picked])
-    return drawn + _interleave(spread)
+    for _ in range(TRAIN_SPREAD_ROUNDS):
+        spread = []
+        for subject, words in SUBJECT_WORDS.items():
+            picked = [i for i in pool if i not in chosen and _count(words, texts[i]) >= 3][:TRAIN_PER_SUBJECT_SPREAD]
+            chosen.update(picked)
+            spread.append([(i, f"subject:{subject}") for i in picked])
+        drawn += _interleave(spread)
+    return drawn
 
 
 def select(shared: Path) -> dict:
