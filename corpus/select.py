@@ -161,9 +161,9 @@ def _draw_train(texts: dict[str, str], blocked: set[str], rng: random.Random) ->
 
 def _draw_extra_rounds(texts: dict[str, str], blocked: set[str], rng: random.Random) -> list[dict[str, str]]:
     """More train articles for the topics still thin after two rounds (``EXTRA_ROUNDS``), then subject-spread
-    rounds (``TRAIN_PER_SUBJECT_SPREAD`` per subject each), drawn after the blind topic articles (so those stay as they were
-    drawn) from what neither train nor the blind sets hold; each round is appended, so the rounds before keep
-    their order."""
+    rounds (``TRAIN_PER_SUBJECT_SPREAD`` per subject each), drawn after the blind topic articles (so those stay
+    as they were drawn) from what neither train nor the blind sets hold; each round is appended, so the rounds
+    before keep their order."""
     pool = sorted(i for i, t in texts.items() if i not in blocked and MIN_TRAIN_CHARS <= len(t) <= MAX_TRAIN_CHARS)
     rng.shuffle(pool)
     political = [i for i in pool if len(POLITICAL.findall(texts[i])) >= 2]
