@@ -53,7 +53,6 @@ _ADVERBS_AFTER_CUE = lexicon.words("adverbs_after_speech_verb")
 _NAMING_VERBS = lexicon.words("naming_verbs")
 _CONJUNCTIONS = lexicon.words("coordinating_conjunctions")
 _CLAUSE_BREAKS = set(",;:") | QUOTE_CHARS
-_OPENING_CONTEXT = set(".!?…:")
 # One word a sentence that introduces a quote may open with before the speaker ("Ook Moorlag is verbijsterd.").
 _OPENING_ADVERBS = lexicon.words("sentence_opening_adverbs")
 # Words that end or break a speaker's noun phrase: function words, and the adverbs that stand around a cue.
@@ -671,7 +670,7 @@ def _opens_sentence(document: _Document, quote: DirectQuote) -> bool:
     index = document.token_at_or_after(quote.mark_start)
     if index >= len(document.tokens) or index == document.sentence_start_token(index):
         return True
-    return document.tokens[index - 1].text in _OPENING_CONTEXT
+    return document.tokens[index - 1].text in SENTENCE_FINAL
 
 
 def _cue_in_sentence(document: _Document, quote: DirectQuote) -> _Attribution | None:
