@@ -35,11 +35,13 @@ from dataclasses import dataclass, field
 from service.coref import NamedActor, resolve_references
 from service.entities import CONFIDENT
 from service.models.ner import Entity
+from service.quote_marks import DirectQuote, direct_quotes, quoted_spans
 from service.results import Mention, MentionKind
 from service.text import Sentence
 
-# Pronouns and descriptions -> (actor index, mention), given the named actors, the text and its sentences.
-Resolver = Callable[[Sequence[NamedActor], str, list[Sentence]], list[tuple[int, Mention]]]
+# Pronouns and descriptions -> (actor index, mention), given the named actors, the text, its sentences and the
+# content spans of its direct quotes (``quote_marks.quoted_spans``).
+Resolver = Callable[[Sequence[NamedActor], str, list[Sentence], Sequence[tuple[int, int]]], list[tuple[int, Mention]]]
 
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’|s)$")
 
@@ -102,10 +104,12 @@ def group_actors(
     text: str,
     sentences: list[Sentence],
     resolve: Resolver = resolve_references,
+    marked_quotes: Sequence[DirectQuote] | None = None,
 ) -> list[Actor]:
     """Group ``entities`` into actors, resolve pronouns and descriptions to them (``resolve``: the trained
     ranker of ``service.coref_ranker`` as the service runs, or the rules of ``service.coref``), and keep the
-    actors whose voted type is in ``actor_types``, ordered by first mention.
+    actors whose voted type is in ``actor_types``, ordered by first mention. ``marked_quotes`` are the text's
+    direct quotes where the caller has read them (the pipeline's layer); else they are read here.
 
     Resolution sees every named actor (also of the types the caller does not want), so that an actor's
     mentions do not depend on which other types the caller asked for.
@@ -114,7 +118,8 @@ def group_actors(
         Actor(group.voted_type(), [_name_mention(e) for e in sorted(group.entities, key=lambda e: e.start)], group.key)
         for group in _group_names(entities)
     ]
-    for index, mention in resolve(actors, text, sentences):
+    quoted = quoted_spans(direct_quotes(text) if marked_quotes is None else marked_quotes)
+    for index, mention in resolve(actors, text, sentences, quoted):
         actors[index].mentions.append(mention)
     for actor in actors:
         actor.mentions.sort(key=lambda m: (m.start, m.end))

@@ -60,7 +60,7 @@ from itertools import islice, pairwise
 from typing import Protocol
 
 from service import lexicon
-from service.quote_marks import inside, quoted_spans
+from service.quote_marks import inside
 from service.results import Mention, MentionKind
 from service.text import Sentence, Token
 
@@ -150,12 +150,15 @@ class _SentenceReferences:
     seen: dict[int, None] = field(default_factory=dict)
 
 
-def resolve_references(actors: Sequence[NamedActor], text: str, sentences: list[Sentence]) -> list[tuple[int, Mention]]:
+def resolve_references(
+    actors: Sequence[NamedActor], text: str, sentences: list[Sentence], quoted: Sequence[tuple[int, int]]
+) -> list[tuple[int, Mention]]:
     """``(actor index, mention)`` for every pronoun and description of ``text`` that resolves to one of
-    ``actors`` (whose name mentions are already grouped)."""
+    ``actors`` (whose name mentions are already grouped); ``quoted`` are the content spans of its direct quotes."""
     by_sentence = _names_by_sentence(actors, sentences)
     profiles = _learn(actors, sentences, by_sentence)
-    return _Resolver(profiles, sentences, [_sentence_references(names, text) for names in by_sentence], text).run()
+    references = [_sentence_references(names, text) for names in by_sentence]
+    return _Resolver(profiles, sentences, references, text, quoted).run()
 
 
 def learn_profiles(actors: Sequence[NamedActor], sentences: list[Sentence]) -> list[Profile]:
@@ -318,7 +321,12 @@ class _Resolver:
     """
 
     def __init__(
-        self, profiles: list[Profile], sentences: list[Sentence], references: list[_SentenceReferences], text: str
+        self,
+        profiles: list[Profile],
+        sentences: list[Sentence],
+        references: list[_SentenceReferences],
+        text: str,
+        quoted: Sequence[tuple[int, int]],
     ) -> None:
         self.profiles = profiles
         self.sentences = sentences
@@ -326,7 +334,7 @@ class _Resolver:
         self.text = text
         self.name_ends_at = {r.start: r.end for refs in references for r in refs.names}
         self.name_ends = set(self.name_ends_at.values())
-        self.quoted = quoted_spans(text)
+        self.quoted = quoted
         self.by_role: dict[str, set[int]] = {}
         self.by_identifier: dict[str, set[int]] = {}
         for index, profile in enumerate(profiles):

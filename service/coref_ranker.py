@@ -42,7 +42,7 @@ from service.coref import (
     resolve_references,
     role_of,
 )
-from service.quote_marks import inside, quoted_spans
+from service.quote_marks import inside
 from service.results import Mention, MentionKind
 from service.text import Sentence, Token
 
@@ -155,14 +155,16 @@ class CorefRanker:
         probability, actor = max((self.probability(features), actor) for actor, features in candidates)
         return (actor, probability) if probability >= self.thresholds[reference.kind] else None
 
-    def resolve(self, actors: Sequence[NamedActor], text: str, sentences: list[Sentence]) -> list[tuple[int, Mention]]:
+    def resolve(
+        self, actors: Sequence[NamedActor], text: str, sentences: list[Sentence], quoted: Sequence[tuple[int, int]]
+    ) -> list[tuple[int, Mention]]:
         """``(actor index, mention)`` for every reference of ``text`` the ranker links to one of ``actors``, and
         the possessives ("zijn", "diens") the rules resolve: the corpus does not mark them, so there is nothing
-        to learn them from."""
-        rules = resolve_references(actors, text, sentences)
+        to learn them from. ``quoted`` are the content spans of the text's direct quotes."""
+        rules = resolve_references(actors, text, sentences, quoted)
         linked = [
             (actor, Mention(text[ref.start : ref.end], ref.start, ref.end, ref.sentence, confidence, ref.kind))
-            for ref, actor, confidence in walk(actors, text, sentences, rules, self, self.choose)
+            for ref, actor, confidence in walk(actors, text, sentences, quoted, rules, self, self.choose)
         ]
         possessives = [(a, m) for a, m in rules if m.kind == "pronoun" and m.text.lower() not in PRONOUNS]
         return sorted(linked + possessives, key=lambda link: link[1].start)
@@ -262,6 +264,7 @@ def walk(
     actors: Sequence[NamedActor],
     text: str,
     sentences: list[Sentence],
+    quoted: Sequence[tuple[int, int]],
     rules: list[tuple[int, Mention]],
     vocabulary: Vocabulary,
     choose: Chooser,
@@ -281,7 +284,6 @@ def walk(
         for profile, actor in zip(profiles, actors, strict=True)
     ]
     ruled = {mention.start: actor for actor, mention in rules}
-    quoted = quoted_spans(text)
     names = sorted(
         (m.start, m.sentence, index)
         for index, actor in enumerate(actors)

@@ -28,6 +28,7 @@ from service.models.ner import Entity, NerModel, SentenceVectors, TaggedSpan
 from service.models.quote_tagger import QuoteTagger
 from service.models.stance import StanceModel, TopicStance
 from service.models.stance_features import stance_window
+from service.quote_marks import DirectQuote, direct_quotes
 from service.quotes import find_quotes
 from service.relations import (
     TARGET_TYPES,
@@ -67,12 +68,14 @@ class Analysis:
 
     ``actors`` holds every actor the grouping found, of the requested types and of the types a stance may be
     toward; ``stances`` maps an actor id to its stances, issue stances (added first) before actor stances.
-    ``token_vectors`` holds each sentence's token vectors from the NER pass where the actor-stance heads read
-    them (empty otherwise).
+    ``marked_quotes`` are the direct quotes its quote marks enclose, read once for the stages that ask where a
+    quote is (reference resolution, the quote stage). ``token_vectors`` holds each sentence's token vectors
+    from the NER pass where the actor-stance heads read them (empty otherwise).
     """
 
     document: Document
     sentences: list[Sentence]
+    marked_quotes: list[DirectQuote]
     entities: list[Entity] = field(default_factory=list)
     quote_spans: list[TaggedSpan] | None = None
     token_vectors: list[SentenceVectors | None] = field(default_factory=list)
@@ -142,14 +145,19 @@ class Pipeline:
 
     def _analyze_pass(self, documents: Sequence[Document]) -> list[DocumentResult]:
         """One pass: every stage batched over ``documents``."""
-        analyses = [Analysis(doc, split_sentences(doc.text)) for doc in documents]
+        analyses = [Analysis(doc, split_sentences(doc.text), direct_quotes(doc.text)) for doc in documents]
         self._find_entities(analyses)
         for analysis in analyses:
             # Targets of actor stances may be of types the caller did not ask for; the requested actors are the
             # same whichever types are grouped (resolution sees every named actor), so one grouping serves both.
             doc = analysis.document
             analysis.actors = group_actors(
-                analysis.entities, _grouped_types(doc), doc.text, analysis.sentences, self.resolve_references
+                analysis.entities,
+                _grouped_types(doc),
+                doc.text,
+                analysis.sentences,
+                self.resolve_references,
+                analysis.marked_quotes,
             )
             analysis.quotes = _quotes(analysis)
         self._issue_stances([a for a in analyses if a.document.options.stances])
@@ -331,7 +339,8 @@ def _grouped_types(doc: Document) -> set[str]:
 def _quotes(analysis: Analysis) -> list[Quote]:
     """The article's quotes, speakers resolved through every mention (of any kind) of its requested actors."""
     mentions = [(m.start, m.end, actor.id) for actor in analysis.requested_actors for m in actor.mentions]
-    return find_quotes(analysis.document.text, analysis.sentences, mentions, analysis.quote_spans)
+    text = analysis.document.text
+    return find_quotes(text, analysis.sentences, mentions, analysis.quote_spans, analysis.marked_quotes)
 
 
 def _result(analysis: Analysis, models: ModelsUsed) -> DocumentResult:

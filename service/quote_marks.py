@@ -6,14 +6,16 @@ A quote left open at the end of a paragraph continues when the next paragraph op
 convention for quotes over several paragraphs); otherwise an unambiguous opener (,, „ «) gives a quote bounded
 by its paragraph and an ambiguous one gives nothing. Outermost quotes only.
 
-The quote stage attributes these quotes; reference resolution reads them to know that "ik" and "hij" inside a
-quote speak from the speaker's side (``quoted_spans``).
+The pipeline reads the marks once per article (``Analysis.marked_quotes``): the quote stage attributes these
+quotes, reference resolution reads their spans to know that "ik" and "hij" inside a quote speak from the
+speaker's side (``quoted_spans``), and the language check leaves them out.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 _MARK = re.compile(r",,|''|[„“”\"‘’'«»]|\n\s*")
@@ -153,9 +155,9 @@ def _outermost(found: list[DirectQuote]) -> list[DirectQuote]:
     return kept
 
 
-def quoted_spans(text: str) -> list[tuple[int, int]]:
-    """The content spans of the direct quotes of ``text``, in order (for ``inside``)."""
-    return [(quote.start, quote.end) for quote in direct_quotes(text)]
+def quoted_spans(quotes: Sequence[DirectQuote]) -> list[tuple[int, int]]:
+    """The content spans of ``quotes`` (``direct_quotes``' answer), in order (for ``inside``)."""
+    return [(quote.start, quote.end) for quote in quotes]
 
 
 def inside(spans: list[tuple[int, int]], position: int) -> bool:

@@ -168,15 +168,17 @@ def find_quotes(
     sentences: list[Sentence],
     mentions: Sequence[tuple[int, int, str]],
     tagged: Sequence[TaggedSpan] | None = None,
+    marked: Sequence[DirectQuote] | None = None,
 ) -> list[Quote]:
     """Direct and indirect quotes of ``text`` with their cue and speaker, ordered by position.
 
     ``sentences`` are ``split_sentences(text)``; ``mentions`` are ``(start, end, actor_id)`` of every actor
-    mention (names, pronouns, descriptions); ``tagged`` are the quote tagger's spans where it runs.
+    mention (names, pronouns, descriptions); ``tagged`` are the quote tagger's spans where it runs; ``marked``
+    are ``direct_quotes(text)`` where the caller has read them (the pipeline's layer), else they are read here.
     Offsets of every returned span index ``text``.
     """
     document = _Document(text, sentences, mentions)
-    directs = [_attribute_direct(document, quote) for quote in direct_quotes(text)]
+    directs = [_attribute_direct(document, quote) for quote in (direct_quotes(text) if marked is None else marked)]
     indirects = _indirect_quotes(document)
     if tagged is not None:
         indirects = _add_tagged(directs, indirects, _tagged_quotes(document, tagged))

@@ -27,11 +27,13 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from corpus.articles import DEFAULT_SHARED, load_texts, news2019_path
 from corpus.store import CORPUS_DIR, Article, load_split, read_records, split_path
 from service import lexicon
+from service.actors import Resolver
 from service.coref import resolve_references
 from service.coref_ranker import (
     GENDERED,
@@ -43,6 +45,7 @@ from service.coref_ranker import (
     first_name,
     walk,
 )
+from service.quote_marks import direct_quotes, quoted_spans
 from service.results import Mention
 from service.text import Sentence, split_sentences
 
@@ -70,6 +73,7 @@ class GoldArticle:
     sentences: list[Sentence]
     actors: list[GoldActor]
     references: dict[tuple[int, int], int]  # (start, end) of an annotated pronoun or description -> actor index
+    quoted: list[tuple[int, int]]  # content spans of the direct quotes
 
 
 def gold_article(article: Article) -> GoldArticle:
@@ -87,7 +91,12 @@ def gold_article(article: Article) -> GoldArticle:
             else:
                 references[(start, end)] = index
         actors.append(GoldActor(actor["type"], mentions))
-    return GoldArticle(text, sentences, actors, references)
+    return GoldArticle(text, sentences, actors, references, quoted_spans(direct_quotes(text)))
+
+
+def resolved(resolve: Resolver, article: GoldArticle) -> list[tuple[int, Mention]]:
+    """The links ``resolve`` (the ranker's or the rules') makes in ``article``."""
+    return resolve(article.actors, article.text, article.sentences, article.quoted)
 
 
 def load_gold(split: str, corpus: Path, shared: Path) -> list[GoldArticle]:
@@ -150,8 +159,8 @@ def examples(
             return (actor, 1.0) if actor is not None and any(i == actor for i, _ in candidates) else None
 
         vocabulary = CorefRanker({}, 0.0, {}, heads, first_names)
-        rules = resolve_references(article.actors, article.text, article.sentences)
-        for _ in walk(article.actors, article.text, article.sentences, rules, vocabulary, gold):
+        rules = resolve_references(article.actors, article.text, article.sentences, article.quoted)
+        for _ in walk(article.actors, article.text, article.sentences, article.quoted, rules, vocabulary, gold):
             pass
     return features, labels
 
@@ -226,7 +235,7 @@ def choose_thresholds(
         rows = []
         for threshold in THRESHOLDS:
             ranker.thresholds = {k: (threshold if k == kind else 1.01) for k in KINDS}
-            rows.append((score_links(dev, lambda a: ranker.resolve(a.actors, a.text, a.sentences))[kind], threshold))
+            rows.append((score_links(dev, partial(resolved, ranker.resolve))[kind], threshold))
         precise = [row for row in rows if row[0]["precision"] >= floors[kind]]
         best = max(precise, key=lambda row: (row[0]["f1"], -row[1])) if precise else max(rows, key=_precision)
         chosen[kind] = best[1]
@@ -248,7 +257,7 @@ def cross_validate(train: list[GoldArticle], min_name_count: int, folds: int = F
             weights, bias = fit(*examples(rest, heads, count), 1.0)
             names = mine_first_names(rest, count) if count else {}
             ranker = CorefRanker(weights, bias, dict(CV_THRESHOLDS), heads, names)
-            scores = score_links(train[fold::folds], lambda a, r=ranker: r.resolve(a.actors, a.text, a.sentences))
+            scores = score_links(train[fold::folds], partial(resolved, ranker.resolve))
             totals.update({key: scores["all"][key] for key in ("right", "returned", "gold")})
         report[variant] = _prf(totals)
     return report
@@ -259,8 +268,8 @@ def score_test(ranker: CorefRanker, corpus: Path, shared: Path) -> dict:
     test = load_gold("test", corpus, shared)
     return {
         "articles": len(test),
-        "ranker": score_links(test, lambda a: ranker.resolve(a.actors, a.text, a.sentences)),
-        "rules": score_links(test, lambda a: resolve_references(a.actors, a.text, a.sentences)),
+        "ranker": score_links(test, partial(resolved, ranker.resolve)),
+        "rules": score_links(test, partial(resolved, resolve_references)),
     }
 
 
@@ -288,13 +297,13 @@ def main(argv: list[str] | None = None) -> dict:
     first_names = mine_first_names(train, name_count)
     features, labels = examples(train, heads, name_count)
     log.info("%d heads, %d pairs (%d linked) from %d train articles", len(heads), len(labels), sum(labels), len(train))
-    rules = score_links(dev, lambda a: resolve_references(a.actors, a.text, a.sentences))
+    rules = score_links(dev, partial(resolved, resolve_references))
     runs = []
     for c_value in C_VALUES:
         weights, bias = fit(features, labels, c_value)
         ranker = CorefRanker(weights, bias, {}, heads, first_names)
         thresholds, table = choose_thresholds(ranker, dev, precision_floors(rules))
-        dev_scores = score_links(dev, lambda a, r=ranker: r.resolve(a.actors, a.text, a.sentences))
+        dev_scores = score_links(dev, partial(resolved, ranker.resolve))
         log.info("C=%s thresholds %s dev %s", c_value, thresholds, json.dumps(dev_scores["all"]))
         runs.append({"C": c_value, "thresholds": thresholds, "dev": dev_scores, "sweep": table, "ranker": ranker})
     best = max(runs, key=lambda run: run["dev"]["all"]["f1"])

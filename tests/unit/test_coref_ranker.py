@@ -10,6 +10,7 @@ import pytest
 from service.actors import group_actors
 from service.coref_ranker import CorefRanker, find_references
 from service.models.ner import Entity
+from service.quote_marks import direct_quotes, quoted_spans
 from service.results import Mention
 from service.text import split_sentences
 from training.coref_ranker import GoldArticle, examples, mine_first_names, mine_heads, score_links
@@ -36,9 +37,13 @@ def named(text: str, names: list[tuple[str, str]]) -> tuple[list[Named], list]:
     return actors, sentences
 
 
+def quoted(text: str) -> list[tuple[int, int]]:
+    return quoted_spans(direct_quotes(text))
+
+
 def links(ranker: CorefRanker, text: str, names: list[tuple[str, str]]) -> list[tuple[str, str]]:
     actors, sentences = named(text, names)
-    return [(m.text, names[index][1]) for index, m in ranker.resolve(actors, text, sentences)]
+    return [(m.text, names[index][1]) for index, m in ranker.resolve(actors, text, sentences, quoted(text))]
 
 
 def test_pronouns_link_to_the_person_just_named_and_a_linked_she_is_no_he(coref_ranker):
@@ -78,8 +83,8 @@ def test_a_first_name_of_known_gender_makes_a_he_likelier(coref_ranker):
     without = CorefRanker(
         coref_ranker.weights, coref_ranker.bias, {"pronoun": 0.0, "nominal": 0.0}, coref_ranker.heads, {}
     )
-    probability = {m.text: m.confidence for _, m in coref_ranker.resolve(actors, text, sentences)}
-    probability_without = {m.text: m.confidence for _, m in without.resolve(actors, text, sentences)}
+    probability = {m.text: m.confidence for _, m in coref_ranker.resolve(actors, text, sentences, quoted(text))}
+    probability_without = {m.text: m.confidence for _, m in without.resolve(actors, text, sentences, quoted(text))}
     assert probability["Hij"] > probability_without["Hij"]
 
 
@@ -92,7 +97,7 @@ def test_references_are_pronouns_and_descriptions_by_their_head_also_in_compound
 def test_a_link_below_its_threshold_is_left_out(coref_ranker):
     text = "Philips maakte dinsdag de cijfers bekend. Het bedrijf verwacht minder winst."
     actors, sentences = named(text, [("ORG", "Philips")])
-    ((_, mention),) = coref_ranker.resolve(actors, text, sentences)
+    ((_, mention),) = coref_ranker.resolve(actors, text, sentences, quoted(text))
     strict = CorefRanker(
         coref_ranker.weights,
         coref_ranker.bias,
@@ -100,7 +105,7 @@ def test_a_link_below_its_threshold_is_left_out(coref_ranker):
         coref_ranker.heads,
         coref_ranker.first_names,
     )
-    assert strict.resolve(actors, text, sentences) == []
+    assert strict.resolve(actors, text, sentences, quoted(text)) == []
 
 
 def test_the_ranker_file_round_trips(coref_ranker, tmp_path):
@@ -136,7 +141,7 @@ def gold_article() -> GoldArticle:
     references = {(text.index("Zij"), text.index("Zij") + 3): 0}
     description = text.index("De burgemeester")
     references[(description, description + len("De burgemeester"))] = 0
-    return GoldArticle(text, sentences, actors, references)
+    return GoldArticle(text, sentences, actors, references, quoted(text))
 
 
 def test_training_mines_heads_and_first_names_from_the_annotations(gold_article):
