@@ -14,8 +14,10 @@ Steps (each writes under ``--work``; see models/ner-nl-compact/MODEL_CARD.md for
 
 Runs bounded by a time budget continue where they stopped: ``lm --resume-from`` trains an LM further,
 ``tagger --resume-from`` trains a saved tagger further (``--swap-lms`` first puts further-trained LMs in,
-``--word-vectors`` other word vectors: see ``training.word_vectors``),
-and ``tagger --average`` also averages the epochs' weights, keeping whichever scores higher on dev.
+``--word-vectors`` other word vectors: see ``training.word_vectors``; ``--freeze-embeddings`` trains only the
+tagger's own layers, so the embeddings other heads read stay as they are), and ``tagger --average`` also averages
+the epochs' weights, keeping whichever scores higher on dev. ``tagger --corpus`` adds the annotated corpus's
+train split and selects on its dev split.
 """
 
 from __future__ import annotations
@@ -401,6 +403,34 @@ def language_model_paths(args: argparse.Namespace, work: Path) -> tuple[str, str
     )
 
 
+def freeze(embeddings) -> None:
+    """Keep an embedding stack as it is: only the tagger above it learns, and its vectors are computed once.
+    The quote tagger and the actor-stance heads read these same vectors, so a tagger retrained this way leaves
+    them valid."""
+    for parameter in embeddings.parameters():
+        parameter.requires_grad = False
+    for embedding in embeddings.embeddings:
+        embedding.static_embeddings = True
+
+
+def embed_once(embeddings, sentences: list, batch_size: int = 64) -> None:
+    """Compute frozen embeddings of ``sentences`` before training, each token's vector a copy of its own.
+
+    Flair's trainer would cache them in its first epoch, but a character LM's token vector is a view into the
+    states of every character of its batch, so the cache holds all of those: for CoNLL and the corpus more
+    than this machine's memory."""
+    names = embeddings.get_names()
+    with torch.no_grad():
+        for first in range(0, len(sentences), batch_size):
+            batch = sentences[first : first + batch_size]
+            embeddings.embed(batch)
+            for sentence in batch:
+                for token in sentence:
+                    for name in names:
+                        token.set_embedding(name, token.get_embedding([name]).clone())
+    log.info("embedded %d sentences once", len(sentences))
+
+
 def trainable_embedding_names(tagger) -> list[str]:
     """Names of the embeddings in the tagger's stack whose output changes as training goes on."""
     return [embedding.name for embedding in tagger.embeddings.embeddings if not embedding.static_embeddings]
@@ -483,6 +513,9 @@ def train_tagger(args: argparse.Namespace) -> None:
             from training.word_vectors import swap_word_vectors
 
             swap_word_vectors(tagger, args.word_vectors)
+        if args.freeze_embeddings:
+            freeze(tagger.embeddings)
+            embed_once(tagger.embeddings, [*corpus.train, *corpus.dev])
     else:
         tagger = new_tagger(args.hidden, build_embeddings(work, language_models), corpus, "ner")
     run_dir = work / f"tagger-{args.name}"
@@ -504,8 +537,22 @@ def train_tagger(args: argparse.Namespace) -> None:
     if averaging:
         chosen = choose_on_dev(chosen, save_averaged(chosen, averaging.averaged_state(), run_dir), load_dev)
     out.mkdir(parents=True, exist_ok=True)
-    shutil.copy(chosen, out / "model.pt")
+    if args.freeze_embeddings:
+        export_head(chosen, Path(args.resume_from), out / "model.pt")
+    else:
+        shutil.copy(chosen, out / "model.pt")
     log.info("wrote %s (from %s)", out / "model.pt", chosen)
+
+
+def export_head(checkpoint: Path, embeddings_from: Path, out: Path) -> None:
+    """Save a tagger trained over frozen embeddings with the embedding stack of ``embeddings_from`` (a tagger
+    file) exactly as it is there: the file loads like any SequenceTagger, and its embeddings are the ones the
+    service quantises and shares with the other heads, not the training run's static copy."""
+    head = torch.load(checkpoint, map_location="cpu", weights_only=False)
+    source = torch.load(embeddings_from, map_location="cpu", weights_only=False)
+    state = {key: value for key, value in head["state_dict"].items() if not key.startswith("embeddings.")}
+    state.update((key, value) for key, value in source["state_dict"].items() if key.startswith("embeddings."))
+    torch.save({**head, "embeddings": source["embeddings"], "state_dict": state}, out)
 
 
 def save_averaged(template: Path, state: dict, run_dir: Path) -> Path:
@@ -593,11 +640,18 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--swap-lms", action="store_true", help="with --resume-from: replace the tagger's LMs")
     p.add_argument("--word-vectors", help="with --resume-from: replace the tagger's word vectors by these KeyedVectors")
     p.add_argument("--corpus", help="the annotated corpus folder (corpus/v1): add its train split, select on its dev")
+    p.add_argument(
+        "--freeze-embeddings",
+        action="store_true",
+        help="with --resume-from: train the BiLSTM-CRF only, over the tagger's embeddings as they are",
+    )
     p.set_defaults(run=train_tagger)
 
     args = parser.parse_args(argv)
     if getattr(args, "swap_lms", False) and (args.no_flair or not args.resume_from):
         parser.error("--swap-lms needs --resume-from and the Flair LMs (not --no-flair)")
+    if getattr(args, "freeze_embeddings", False) and not args.resume_from:
+        parser.error("--freeze-embeddings needs --resume-from (a trained tagger whose embeddings stay as they are)")
     if getattr(args, "word_vectors", None) and not args.resume_from:
         parser.error("--word-vectors needs --resume-from (a new tagger reads WORK/w2v.kv)")
     torch.set_num_threads(args.threads)

@@ -22,7 +22,7 @@ import torch
 
 from service.text import split_sentences
 from training.corpora import to_flair_sentence
-from training.ner import fit_tagger, new_tagger, seed_everything
+from training.ner import export_head, fit_tagger, freeze, new_tagger, seed_everything
 
 log = logging.getLogger("training.quote_tagger")
 
@@ -90,10 +90,7 @@ def frozen_ner_embeddings(ner_path: str):
     from service.models.ner import load_ner_model
 
     embeddings = load_ner_model(ner_path, quantize=Settings().ner_quantize).embeddings
-    for parameter in embeddings.parameters():
-        parameter.requires_grad = False
-    for embedding in embeddings.embeddings:
-        embedding.static_embeddings = True
+    freeze(embeddings)
     return embeddings
 
 
@@ -126,34 +123,3 @@ def train(args: argparse.Namespace) -> None:
     out.mkdir(parents=True, exist_ok=True)
     export_head(chosen, Path(args.ner), out / "model.pt")
     log.info("wrote %s (from %s)", out / "model.pt", chosen)
-
-
-def export_head(checkpoint: Path, ner_path: Path, out: Path) -> None:
-    """Save the trained head with the NER file's own fp32 embeddings in place of the int8 ones it trained over:
-    the file then loads like any SequenceTagger, and the service replaces them by the NER model's anyway."""
-    head = torch.load(checkpoint, map_location="cpu", weights_only=False)
-    ner = torch.load(ner_path, map_location="cpu", weights_only=False)
-    state = {key: value for key, value in head["state_dict"].items() if not key.startswith("embeddings.")}
-    state.update((key, value) for key, value in ner["state_dict"].items() if key.startswith("embeddings."))
-    torch.save({**head, "embeddings": ner["embeddings"], "state_dict": state}, out)
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--ner", required=True, help="the NER model whose embeddings the head reads")
-    parser.add_argument("--corpus", required=True, help="the annotated corpus folder (corpus/v1)")
-    parser.add_argument("--work", required=True)
-    parser.add_argument("--out", required=True)
-    parser.add_argument("--hidden", type=int, default=128)
-    parser.add_argument("--learning-rate", type=float, default=0.1)
-    parser.add_argument("--max-epochs", type=int, default=20)
-    parser.add_argument("--patience", type=int, default=2)
-    parser.add_argument("--minutes", type=float, default=60)
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--resume-from", help="an exported quote tagger (model.pt) to train further")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    train(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    main()

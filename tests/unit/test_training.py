@@ -172,3 +172,30 @@ def test_weight_average_is_the_mean_of_the_epochs_and_saves_as_a_tagger(setup):
     final = folder / "averaged" / "final-model.pt"
     saved = SequenceTagger.load(save_averaged(final, averaging.averaged_state(), folder))
     assert torch.allclose(saved.state_dict()[weights], expected, atol=1e-6)
+
+
+def test_a_tagger_retrained_over_frozen_embeddings_ships_them_unchanged(setup):
+    """The quote tagger and the actor-stance heads read the NER tagger's embeddings: a NER tagger retrained
+    with ``--freeze-embeddings`` must leave them bit for bit as they were, and only its own layers change."""
+    import torch
+    from flair.models import SequenceTagger
+
+    from training.ner import embed_once, export_head, freeze
+
+    folder, corpus, chars, lms = setup
+    tagger = _tagger(corpus, chars, lms[1])
+    tagger.save(folder / "before-freeze.pt")
+    freeze(tagger.embeddings)
+    sentences = [*corpus.train, *corpus.dev]
+    embed_once(tagger.embeddings, sentences)
+    # Each token keeps a copy of its own vector, not a view into the states of its whole batch.
+    assert all(vector._base is None for sentence in sentences for t in sentence for vector in t._embeddings.values())
+    _train_three_epochs(tagger, corpus, folder / "frozen", "cpu", [])
+    export_head(folder / "frozen" / "final-model.pt", folder / "before-freeze.pt", folder / "exported.pt")
+
+    before = torch.load(folder / "before-freeze.pt", weights_only=False)["state_dict"]
+    after = torch.load(folder / "exported.pt", weights_only=False)["state_dict"]
+    embedding_keys = [key for key in before if key.startswith("embeddings.")]
+    assert embedding_keys and all(after[key].equal(before[key]) for key in embedding_keys)
+    assert any(not after[key].equal(before[key]) for key in before if key not in embedding_keys)
+    assert SequenceTagger.load(folder / "exported.pt").embeddings.get_names() == tagger.embeddings.get_names()
