@@ -1,46 +1,35 @@
 """Document-level repairs of what the tagger found, sentence by sentence, without seeing the whole article.
 
 The tagger reads one sentence at a time, so it may call "Poetin" PER in one sentence and ORG in the next,
-skip a name it tagged confidently two sentences earlier, or read a heading glued to the next sentence as one
-name ("Donald Trump Rusland"). The article itself is the evidence that repairs these:
+or skip a name it tagged confidently two sentences earlier. The article itself is the evidence that repairs
+these, and lists of names (data in ``service/lexicon/nl/``) repair what a tagger trained on older news misses:
 
-- ``split_glued``: a span whose words are a person's name and then another name, each occurring elsewhere in
-  the document as an entity ("Donald Trump" PER + "Rusland" LOC), is split into those two entities, each
-  with its document type. Only a person's name is never continued by a place or organisation: names made
-  of names of other types are real ("AMP België", "Sporting Lokeren Sint-Niklaas": every such split on
-  ``ned.testa`` was wrong). A span that itself occurs twice is a real name and stays.
 - ``retype``: a string the tagger typed confidently (confidence >= ``CONFIDENT``) somewhere in the document
   gets that type where the same string was typed otherwise with a lower confidence.
 - ``add_missed``: an untagged occurrence of a string tagged confidently elsewhere becomes an entity of that
   type, unless it is a whole sentence (a one-word heading such as "Algemeen" is capitalised anyway) or the
-  string is left untagged more often than tagged (then the tagger's silence is the majority reading).
-
-- ``known_organisations``: Dutch parties and armed movements of today's news (``KNOWN_ORGANISATIONS``)
-  that the tagger misses or mistypes become ORG entities wherever they occur as whole tokens. It changes
-  nothing on ``ned.testa`` (80.09 with and without it; Belgian news of 2000 names none of them wrongly) and is
-  kept for today's news, where "GroenLinks" went untagged and "PKK" was MISC.
+  string is left untagged more often than tagged (then the tagger's silence is the majority reading). It also
+  tags a surname wherever it stands alone once the full name is tagged PER with confidence >=
+  ``SURNAME_SOURCE_CONFIDENCE`` ("Memis" after "Murat Memis").
 - ``corpus_names``: the names the annotated corpus's train split gives one type almost always and tags almost
   everywhere they stand (``service/lexicon/nl/corpus_names.txt``, mined by ``training/name_lexicon.py``) become
-  entities of that type wherever they occur as whole tokens, as ``known_organisations`` does: "Philips" typed PER
-  becomes ORG, an untagged "Haagse" MISC. On corpus dev, refined micro F1 82.85 without, 83.40 with the ORG names,
-  83.89 with ORG and MISC, 83.99 with LOC too (PER names: no change, left out); ``ned.testb`` (read after)
-  83.33 -> 83.32. Mined again from the 1,032 train articles (same thresholds): 894 names, dev 83.99 -> 84.38,
-  ``ned.testb`` 83.34.
+  entities of that type wherever they occur as whole tokens: "Philips" typed PER becomes ORG, an untagged
+  "Haagse" MISC, "GroenLinks" untagged or "50Plus" cut to "Plus" ORG. PER names changed nothing on corpus dev and
+  are left out.
 - ``known_places``: countries and their capitals (``service.countries``) become LOC entities wherever they
   occur as whole tokens, as CoNLL types them: today's news names "Peking", which the tagger left untagged, and
-  it typed "Iran" ORG. On ``ned.testa`` refined F1 82.45 -> 82.79 (LOC 84.15 -> 85.22).
-- ``add_missed`` also tags a surname wherever it stands alone once the full name is tagged PER with
-  confidence >= ``SURNAME_SOURCE_CONFIDENCE`` ("Memis" after "Murat Memis"): ``ned.testa`` refined 82.27 ->
-  82.45.
+  it typed "Iran" ORG.
 
-Which rules run by default was decided on CoNLL-2002 ``ned.testa`` (per document) with
-``python -m bench.ner_accuracy --refine``; the numbers, with each rule's ablation, are in
-``bench/results/ner_accuracy_refine_*.json`` (``refined``). Micro F1 of the shipped tagger (version 2),
-testa / testb: alone 80.99 / 80.88, with the default rules 82.79 / 82.40 (testb read after the choice). On the
-tagger before it (version 1) the first three rules gave 80.09 / 81.38 from 79.01 / 80.58. ``split_glued``
-changes nothing on testa (CoNLL has no glued headings) and is kept for the glued pull-quote lines of real
-articles. ``CONFIDENT`` = 0.8 lies on the plateau that testa showed from 0.5 to 0.8 (80.05-80.11 with version
-1); above it the rules help less (0.9: 79.93).
+Each rule is kept for a measured gain on a dev split, the corpus's dev split (modern news) and CoNLL-2002's
+``ned.testa`` (``python -m bench.corpus_ner --split dev`` and ``python -m bench.ner_accuracy --refine``, each with
+every rule's ablation in ``refined.ablation`` of its result file). With NER version 4, refined micro F1 on corpus
+dev / ``ned.testa`` is 86.38 / 83.65; without ``corpus_names`` 85.77 / 83.36, without ``retype`` 86.07 / 82.73,
+without ``add_missed`` 86.25 / 83.53, without ``known_places`` 86.38 / 83.34. Two rules that gained nothing on
+either split were retired: a hand-written list of Dutch parties and armed movements (its names the corpus types
+ORG are now mined into ``corpus_names``) and the splitting of a person's name glued to another name ("Donald
+Trump Rusland"); corpus dev and ``ned.testa`` scored the same without them. ``CONFIDENT`` = 0.8 lies on the
+plateau that ``ned.testa`` showed from 0.5 to 0.8 (80.05-80.11 with version 1); above it the rules help less
+(0.9: 79.93).
 """
 
 from __future__ import annotations
@@ -71,37 +60,6 @@ def refine_entities(
     for name in DEFAULT_RULES if rules is None else rules:
         refined = RULES[name](refined, text, sentences)
     return sorted(refined, key=lambda entity: (entity.start, entity.end))
-
-
-def split_glued(entities: list[Entity], text: str, sentences: list[Sentence]) -> list[Entity]:
-    """Split a span made of a known person's name and another known name ("Donald Trump Rusland")."""
-    counts = _text_counts(entities)
-    types = _document_types(entities)
-    refined: list[Entity] = []
-    for entity in entities:
-        parts = _glued_parts(entity, text, sentences, counts, types) if counts[entity.text] == 1 else None
-        refined.extend(parts or [entity])
-    return refined
-
-
-def _glued_parts(
-    entity: Entity, text: str, sentences: list[Sentence], counts: dict[str, int], types: dict[str, str]
-) -> list[Entity] | None:
-    tokens = _tokens_within(sentences[entity.sentence], entity.start, entity.end)
-    for cut in range(1, len(tokens)):
-        left, right = tokens[:cut], tokens[cut:]
-        left_text = text[left[0].start : left[-1].end]
-        right_text = text[right[0].start : right[-1].end]
-        if types.get(left_text) == "PER" and types.get(right_text, "PER") != "PER":
-            return [
-                _part(entity, left_text, types[left_text], left[0].start, left[-1].end),
-                _part(entity, right_text, types[right_text], right[0].start, right[-1].end),
-            ]
-    return None
-
-
-def _part(entity: Entity, text: str, entity_type: str, start: int, end: int) -> Entity:
-    return Entity(text, entity_type, start, end, entity.confidence, entity.sentence)
 
 
 def retype(entities: list[Entity], text: str, sentences: list[Sentence]) -> list[Entity]:
@@ -215,33 +173,10 @@ def _text_counts(entities: list[Entity]) -> dict[str, int]:
     return counts
 
 
-def _tokens_within(sentence: Sentence, start: int, end: int) -> list[Token]:
-    """The tokens of ``sentence`` inside ``[start, end)``, found by bisection (a sentence may be long)."""
-    tokens = sentence.tokens
-    first = bisect_left(tokens, start, key=_token_start)
-    last = bisect_left(tokens, end, lo=first, key=_token_start)
-    return [token for token in tokens[first:last] if token.end <= end]
-
-
-def _token_start(token: Token) -> int:
-    return token.start
-
-
-# Political organisations the tagger, trained on Belgian newspaper text of 2000, misses or mistypes in Dutch
-# news of today ("GroenLinks" untagged, "50Plus" cut to "Plus", "Hamas" as LOC): the Dutch parties in parliament
-# since 2017 and armed movements that news names as actors (service/lexicon/nl/known_organisations.txt).
-KNOWN_ORGANISATIONS = lexicon.words("known_organisations")
 # The confidence given to a name the tagger missed and the list supplies (a fixed rank, not a probability).
 KNOWN_CONFIDENCE = 0.9
 # Tokenised once, not per document.
-_KNOWN_BY_FIRST_TOKEN = _by_first_token(KNOWN_ORGANISATIONS)
 _PLACES_BY_FIRST_TOKEN = _by_first_token(PLACE_NAMES)
-
-
-def known_organisations(entities: list[Entity], text: str, sentences: list[Sentence]) -> list[Entity]:
-    """Every whole-token occurrence of a ``KNOWN_ORGANISATIONS`` name is an ORG entity: the tagger's entities
-    inside it (a cut "Plus", a mistyped "Hamas") give way, one that reaches beyond it ("Hamas-leider X") stays."""
-    return _impose_known(entities, text, sentences, _KNOWN_BY_FIRST_TOKEN, "ORG")
 
 
 # Names the annotated corpus's train split types one way almost always, by type (service/lexicon/nl/
@@ -254,7 +189,7 @@ _CORPUS_NAMES_BY_TYPE = {
 
 def corpus_names(entities: list[Entity], text: str, sentences: list[Sentence]) -> list[Entity]:
     """Every whole-token occurrence of a name the corpus's train split types one way almost always is an entity
-    of that type, as for ``known_organisations``: "Philips" typed PER becomes ORG, an untagged "Haagse" MISC."""
+    of that type: "Philips" typed PER becomes ORG, an untagged "Haagse" MISC, a cut "Plus" the whole "50Plus"."""
     for entity_type, by_first_token in _CORPUS_NAMES_BY_TYPE.items():
         entities = _impose_known(entities, text, sentences, by_first_token, entity_type)
     return entities
@@ -293,10 +228,8 @@ def _impose_known(
 
 
 RULES: dict[str, Rule] = {
-    "split_glued": split_glued,
     "retype": retype,
     "add_missed": add_missed,
-    "known_organisations": known_organisations,
     "corpus_names": corpus_names,
     "known_places": known_places,
 }

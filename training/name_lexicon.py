@@ -7,10 +7,9 @@ they stand, into ``service/lexicon/nl/corpus_names.txt`` (the entity rule ``corp
 
 A name is kept for a type when the train annotations give it that type at least ``min_count`` times and in at
 least ``min_type_share`` of its tagged occurrences, and tag at least ``min_tagged_share`` of its whole-word
-occurrences in the train texts (so imposing it wherever it stands agrees with how annotators read it). Names the
-hand-written ``known_organisations`` list already holds are left out (one place per name). The types were chosen
-on corpus dev (the README of ``service/entities.py``): PER names gained nothing there. Only names are written (no
-text); the dev and test splits are never read here.
+occurrences in the train texts (so imposing it wherever it stands agrees with how annotators read it). The types
+were chosen on corpus dev (the README of ``service/entities.py``): PER names gained nothing there. Only names are
+written (no text); the dev and test splits are never read here.
 """
 
 from __future__ import annotations
@@ -24,13 +23,12 @@ from pathlib import Path
 
 from corpus.articles import load_texts, news2019_path
 from corpus.store import Article, all_ids, load_split
-from service import lexicon
 
 OUT = Path(__file__).resolve().parent.parent / "service" / "lexicon" / "nl" / "corpus_names.txt"
 HEADER = """# Names of 2019 Dutch news that the tagger may still miss or type otherwise ("Philips" PER, "Haagse"
 # untagged): the names the annotated corpus's train split (corpus/v1) gives one type in at least {share:.0%} of at least
-# {count} tagged occurrences, and tags in at least {tagged:.0%} of the places the name stands as whole words, less
-# the names of known_organisations.txt. Matched as written, case and all, token by token.
+# {count} tagged occurrences, and tags in at least {tagged:.0%} of the places the name stands as whole words.
+# Matched as written, case and all, token by token.
 # Source: mined by training/name_lexicon.py from the project's own annotations (names only).
 # Tag org: an organisation (ORG).
 # Tag misc: a miscellaneous name (MISC): nationalities, events, titles, party roles ("VVD-Kamerlid").
@@ -46,15 +44,11 @@ def typed_names(
     for article in articles:
         for start, end, label in article.record["entities"]:
             counts[article.text[start:end]][label] += 1
-    known = lexicon.words("known_organisations")
     candidates = {
         (name, label)
         for name, by_type in counts.items()
         for label in types
-        if by_type[label] >= min_count
-        and by_type[label] / sum(by_type.values()) >= min_type_share
-        and ":" not in name
-        and name not in known
+        if by_type[label] >= min_count and by_type[label] / sum(by_type.values()) >= min_type_share and ":" not in name
     }
     kept = [
         (name, label)

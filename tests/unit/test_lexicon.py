@@ -17,7 +17,7 @@ FILES = sorted(LEXICON.rglob("*.txt"))
 CONCEPTS = sorted(path.stem for path in (LEXICON / lexicon.LANGUAGE).glob("*.txt"))
 
 # Files whose entries are matched as written (names), not lower-cased.
-MATCHED_AS_WRITTEN = {"known_organisations", "corpus_names"}
+MATCHED_AS_WRITTEN = {"corpus_names"}
 # Two files define one concept twice when more than half of the smaller one is also in the other. These pairs
 # share function words on purpose: the words around "zijn" that make it the verb are of every class.
 ALLOWED_OVERLAPS = {
