@@ -104,8 +104,7 @@ class QuoteFinder:
             mentions_by_actor = {
                 actor.id: [(m.start, m.end, text[m.start : m.end]) for m in actor.mentions] for actor in actors
             }
-            mentions = [(s, e, actor_id) for actor_id, spans in mentions_by_actor.items() for s, e, _ in spans]
-            results.append((find_quotes(text, sents, mentions, spans), mentions_by_actor))
+            results.append((find_quotes(text, sents, actors, spans), mentions_by_actor))
         return results
 
 

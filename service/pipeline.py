@@ -338,9 +338,10 @@ def _grouped_types(doc: Document) -> set[str]:
 
 def _quotes(analysis: Analysis) -> list[Quote]:
     """The article's quotes, speakers resolved through every mention (of any kind) of its requested actors."""
-    mentions = [(m.start, m.end, actor.id) for actor in analysis.requested_actors for m in actor.mentions]
     text = analysis.document.text
-    return find_quotes(text, analysis.sentences, mentions, analysis.quote_spans, analysis.marked_quotes)
+    return find_quotes(
+        text, analysis.sentences, analysis.requested_actors, analysis.quote_spans, analysis.marked_quotes
+    )
 
 
 def _result(analysis: Analysis, models: ModelsUsed) -> DocumentResult:

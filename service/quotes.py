@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service import lexicon
+from service.actors import Actor
 from service.models.ner import TaggedSpan
 from service.quote_marks import QUOTE_CHARS, SENTENCE_FINAL, DirectQuote, direct_quotes
 from service.results import Quote, Span
@@ -96,9 +97,9 @@ class _Draft:
 
 
 class _Document:
-    """The text with its tokens, sentences, paragraphs and mentions indexed for bounded look-ups."""
+    """The text with its tokens, sentences, paragraphs and the actors' mentions indexed for bounded look-ups."""
 
-    def __init__(self, text: str, sentences: list[Sentence], mentions: Sequence[tuple[int, int, str]]) -> None:
+    def __init__(self, text: str, sentences: list[Sentence], actors: Sequence[Actor]) -> None:
         self.text = text
         self.sentences = sentences
         self.tokens: list[Token] = [token for sentence in sentences for token in sentence.tokens]
@@ -111,7 +112,9 @@ class _Document:
         self.sentence_first_token.append(len(self.token_sentence))
         self.sentence_starts = [sentence.start for sentence in sentences]
         self.paragraph_starts = [0] + [match.end() for match in re.finditer(r"\n\s*", text)]
-        self.mentions = sorted(mentions)
+        self.actors = actors
+        # (start, end, index of the actor in ``actors``) of every mention, by start.
+        self.mentions = sorted((m.start, m.end, index) for index, actor in enumerate(actors) for m in actor.mentions)
         self.mention_starts = [mention[0] for mention in self.mentions]
         self.longest_mention = max((end - start for start, end, _ in self.mentions), default=0)
 
@@ -135,16 +138,17 @@ class _Document:
         last = bisect.bisect_left(self.sentence_starts, end)
         return tuple(i for i in range(first, last) if self.sentences[i].end > start)
 
-    def actor_at(self, start: int, end: int) -> str | None:
+    def actor_at(self, start: int, end: int) -> Actor | None:
         """The actor of the last-starting mention overlapping ``[start, end)``, a person first: the head of a
         Dutch noun phrase comes last ("de Russische president Poetin"), but a person's organisation may
         follow it ("woordvoerder Wiebe van Terwisga van Re-Match")."""
         found = None
         index = bisect.bisect_left(self.mention_starts, end) - 1
         while index >= 0 and self.mentions[index][0] >= start - self.longest_mention:
-            mention_start, mention_end, actor = self.mentions[index]
+            mention_start, mention_end, actor_index = self.mentions[index]
             if mention_end > start and mention_start < end:
-                if actor.startswith("per:"):
+                actor = self.actors[actor_index]
+                if actor.type == "PER":
                     return actor
                 found = found or actor
             index -= 1
@@ -166,18 +170,19 @@ class _Document:
 def find_quotes(
     text: str,
     sentences: list[Sentence],
-    mentions: Sequence[tuple[int, int, str]],
+    actors: Sequence[Actor],
     tagged: Sequence[TaggedSpan] | None = None,
     marked: Sequence[DirectQuote] | None = None,
 ) -> list[Quote]:
     """Direct and indirect quotes of ``text`` with their cue and speaker, ordered by position.
 
-    ``sentences`` are ``split_sentences(text)``; ``mentions`` are ``(start, end, actor_id)`` of every actor
-    mention (names, pronouns, descriptions); ``tagged`` are the quote tagger's spans where it runs; ``marked``
-    are ``direct_quotes(text)`` where the caller has read them (the pipeline's layer), else they are read here.
+    ``sentences`` are ``split_sentences(text)``; ``actors`` are the actors a speaker may be, each with every
+    mention (names, pronouns, descriptions): a quote's ``speaker`` is the id of one of them. ``tagged`` are the
+    quote tagger's spans where it runs; ``marked`` are ``direct_quotes(text)`` where the caller has read them (the
+    pipeline's layer), else they are read here.
     Offsets of every returned span index ``text``.
     """
-    document = _Document(text, sentences, mentions)
+    document = _Document(text, sentences, actors)
     directs = [_attribute_direct(document, quote) for quote in (direct_quotes(text) if marked is None else marked)]
     indirects = _indirect_quotes(document)
     if tagged is not None:
@@ -584,7 +589,7 @@ def _phrase_to_name(document: _Document, first: int, limit: int) -> tuple[int, i
         if not token.text[0].isalnum():
             return None
         actor = document.actor_at(token.start, token.end)
-        if actor is not None and actor.startswith("per:") and token.text[0].isupper():
+        if actor is not None and actor.type == "PER" and token.text[0].isupper():
             return first, _name_end(document, index, limit)
     return None
 
@@ -750,7 +755,7 @@ def _first_person_named(document: _Document, first: int, end: int) -> tuple[int,
     for index in range(first, end):
         token = document.tokens[index]
         actor = document.actor_at(token.start, token.end)
-        if actor is not None and actor.startswith("per:") and token.text[0].isupper():
+        if actor is not None and actor.type == "PER" and token.text[0].isupper():
             return index, max(_name_end(document, index, end), index + 1)
     return None
 
@@ -964,7 +969,7 @@ def _opening_person(document: _Document, sentence: int) -> int | None:
         token = document.tokens[index]
         actor = document.actor_at(token.start, token.end)
         if actor is not None:
-            return index if actor.startswith("per:") else None
+            return index if actor.type == "PER" else None
     return None
 
 
@@ -977,7 +982,7 @@ def _is_speech(document: _Document, draft: _Draft) -> bool:
     return len(_WORD.findall(document.text, draft.start, min(draft.end, draft.start + 200))) >= _MIN_WORDS_UNATTRIBUTED
 
 
-def _spoken_for(document: _Document, speaker_end: int) -> str | None:
+def _spoken_for(document: _Document, speaker_end: int) -> Actor | None:
     """The actor a spokesperson speaks for: the mention in the "van …" right after the words naming them ("een
     woordvoerder van de zangeres laat weten"), within a few words and the sentence."""
     first = document.token_at_or_after(speaker_end)
@@ -1010,11 +1015,12 @@ def _finish(document: _Document, draft: _Draft, previous: Quote | None) -> Quote
     if draft.attribution is not None and draft.attribution.speaker_span is not None:
         start, end = draft.attribution.speaker_span
         speaker_text = document.span(start, end)
-        speaker_id = document.actor_at(start, end)
+        speaker = document.actor_at(start, end)
+        if speaker is None and speaker_text.text.split()[-1].lower() in _SPOKESPERSONS:
+            speaker = _spoken_for(document, end)
+        speaker_id = speaker.id if speaker is not None else None
         if speaker_id is None and speaker_text.text.lower() in _PERSON_PRONOUNS:
             speaker_id = _recent_speaker(document, draft, previous)
-        elif speaker_id is None and speaker_text.text.split()[-1].lower() in _SPOKESPERSONS:
-            speaker_id = _spoken_for(document, end)
     return Quote(
         text=document.text[draft.start : draft.end],
         start=draft.start,

@@ -2,13 +2,17 @@
 
 ``marked("[Mark Rutte|PER] sprak met [Poetin|ORG:0.53].")`` gives the plain text, its sentences (split by the
 service's own splitter) and the ``Entity`` objects with exact offsets; the confidence defaults to 0.95.
+``actors_of(text, mentions)`` makes the actors that stages after the grouping read from ``(start, end, id)``
+mentions written out by hand.
 """
 
 from __future__ import annotations
 
 import re
 
+from service.actors import Actor
 from service.models.ner import Entity
+from service.results import Mention
 from service.text import Sentence, split_sentences
 
 _MARK = re.compile(r"\[([^\]|]+)\|([A-Z]+)(?::([\d.]+))?\]")
@@ -40,3 +44,16 @@ def marked(source: str) -> tuple[str, list[Sentence], list[Entity]]:
 
 def _sentence_index(sentences: list[Sentence], position: int) -> int:
     return next(i for i, s in enumerate(sentences) if s.start <= position < s.end)
+
+
+_TYPES_BY_PREFIX = {"per": "PER", "org": "ORG", "loc": "LOC", "misc": "MISC"}
+
+
+def actors_of(text: str, mentions: list[tuple[int, int, str]]) -> list[Actor]:
+    """One actor per id of the ``(start, end, id)`` mentions (ids as the service writes them, "per:mark-rutte"),
+    typed by the id's prefix, with those mentions as names, in order of first mention."""
+    actors: dict[str, Actor] = {}
+    for start, end, actor_id in sorted(mentions):
+        actor = actors.setdefault(actor_id, Actor(_TYPES_BY_PREFIX[actor_id.split(":")[0]], public_id=actor_id))
+        actor.mentions.append(Mention(text[start:end], start, end, 0, 0.95))
+    return list(actors.values())

@@ -11,6 +11,7 @@ from service.models.quote_tagger import load_quote_tagger
 from service.quotes import find_quotes
 from service.text import split_sentences
 from tests.helpers import SHIPPED_QUOTES
+from tests.unit.marked_text import actors_of
 from training.quote_tagger import quote_tagged_sentences
 
 
@@ -67,14 +68,14 @@ def test_training_content_over_two_sentences_opens_anew_in_each() -> None:
 
 def test_a_tagged_reported_clause_no_rule_finds_becomes_an_indirect_quote_of_the_actor_its_source_names() -> None:
     text = "De PvdA keert zich af van het leenstelsel en wil weer een basisbeurs invoeren. Het regent."
-    pvda = (*span_of(text, "PvdA"), "org:pvda")
-    assert find_quotes(text, split_sentences(text), [pvda]) == []
+    pvda = actors_of(text, [(*span_of(text, "PvdA"), "org:pvda")])
+    assert find_quotes(text, split_sentences(text), pvda) == []
     tagged = [
         marked(text, "SOURCE", "PvdA"),
         marked(text, "CUE", "wil"),
         marked(text, "QUOTE", "weer een basisbeurs invoeren"),
     ]
-    [quote] = find_quotes(text, split_sentences(text), [pvda], tagged)
+    [quote] = find_quotes(text, split_sentences(text), pvda, tagged)
     assert quote.kind == "indirect"
     assert quote.text == "weer een basisbeurs invoeren"
     assert quote.speaker == "org:pvda"
@@ -89,7 +90,9 @@ def test_tagged_pieces_with_only_a_sentence_break_between_them_are_one_quote() -
         marked(text, "QUOTE", "dat het plan mislukt."),
         marked(text, "QUOTE", "Het geld is op."),
     ]
-    [quote] = find_quotes(text, split_sentences(text), [(*span_of(text, "Jansen"), "per:jansen")], tagged)
+    [quote] = find_quotes(
+        text, split_sentences(text), actors_of(text, [(*span_of(text, "Jansen"), "per:jansen")]), tagged
+    )
     assert quote.text == "dat het plan mislukt. Het geld is op."
     assert quote.speaker == "per:jansen"
 
@@ -97,30 +100,32 @@ def test_tagged_pieces_with_only_a_sentence_break_between_them_are_one_quote() -
 def test_a_source_in_another_sentence_does_not_speak_the_tagged_quote() -> None:
     text = "Jansen kwam binnen. Het college moet meer woningen bouwen, en snel ook."
     tagged = [marked(text, "SOURCE", "Jansen"), marked(text, "QUOTE", "Het college moet meer woningen bouwen")]
-    [quote] = find_quotes(text, split_sentences(text), [(*span_of(text, "Jansen"), "per:jansen")], tagged)
+    [quote] = find_quotes(
+        text, split_sentences(text), actors_of(text, [(*span_of(text, "Jansen"), "per:jansen")]), tagged
+    )
     assert quote.speaker is None
 
 
 def test_the_rules_quote_stands_where_the_tagger_marks_an_overlapping_one() -> None:
     text = "Jansen denkt dat het plan mislukt. Het regent."
-    jansen = (*span_of(text, "Jansen"), "per:jansen")
+    jansen = actors_of(text, [(*span_of(text, "Jansen"), "per:jansen")])
     tagged = [marked(text, "QUOTE", "Jansen denkt dat het plan mislukt.")]
-    [quote] = find_quotes(text, split_sentences(text), [jansen], tagged)
+    [quote] = find_quotes(text, split_sentences(text), jansen, tagged)
     assert quote.text == "het plan mislukt"
     assert quote.speaker == "per:jansen"
 
 
 def test_a_direct_quote_the_rules_cannot_attribute_takes_the_source_the_tagger_marks_beside_it() -> None:
     text = "Het kabinet is verdeeld. „Dit plan gaat niet door”, moppert Jansen boos. Het regent."
-    jansen = (*span_of(text, "Jansen"), "per:jansen")
-    [unattributed] = find_quotes(text, split_sentences(text), [jansen])
+    jansen = actors_of(text, [(*span_of(text, "Jansen"), "per:jansen")])
+    [unattributed] = find_quotes(text, split_sentences(text), jansen)
     assert unattributed.speaker is None
     tagged = [
         marked(text, "QUOTE", "„Dit plan gaat niet door”"),
         marked(text, "CUE", "moppert"),
         marked(text, "SOURCE", "Jansen"),
     ]
-    [quote] = find_quotes(text, split_sentences(text), [jansen], tagged)
+    [quote] = find_quotes(text, split_sentences(text), jansen, tagged)
     assert quote.kind == "direct"
     assert quote.text == "Dit plan gaat niet door"
     assert quote.speaker == "per:jansen"

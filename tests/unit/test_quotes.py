@@ -9,6 +9,7 @@ import pytest
 from service.quotes import find_quotes
 from service.results import Quote
 from service.text import split_sentences
+from tests.unit.marked_text import actors_of
 
 
 def mention(text: str, words: str, actor: str, occurrence: int = 0) -> tuple[int, int, str]:
@@ -20,7 +21,7 @@ def mention(text: str, words: str, actor: str, occurrence: int = 0) -> tuple[int
 
 
 def quotes_of(text: str, mentions: list[tuple[int, int, str]] | None = None) -> list[Quote]:
-    found = find_quotes(text, split_sentences(text), mentions or [])
+    found = find_quotes(text, split_sentences(text), actors_of(text, mentions or []))
     for quote in found:
         assert text[quote.start : quote.end] == quote.text
         for span in (quote.cue, quote.speaker_text):

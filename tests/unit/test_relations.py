@@ -20,8 +20,7 @@ def evidence_of(source: str, source_types: set[str] | None = None) -> tuple[list
     """Actors and evidence of a marked text; sources are the actors of ``source_types`` (default PER, ORG)."""
     text, sentences, entities = marked(source)
     actors = group_actors(entities, ALL_TYPES, text, sentences)
-    mentions = [(m.start, m.end, actor.id) for actor in actors for m in actor.mentions]
-    quotes = find_quotes(text, sentences, mentions)
+    quotes = find_quotes(text, sentences, actors)
     wanted = source_types or {"PER", "ORG"}
     sources = {i for i, actor in enumerate(actors) if actor.type in wanted}
     found = select_evidence(text, sentences, actors, quotes, sources, target_actor_ids(actors))
