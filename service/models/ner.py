@@ -101,12 +101,14 @@ class NerModel:
                     # storage keeps them where they were computed (here the CPU); "cpu" would copy each token's
                     # vectors, a few per cent of the NER tagger's time.
                     later = keep_vectors or any(other is shared for _, _, other in runs[index + 1 :])
-                    tagger.predict(
-                        sentences,
-                        mini_batch_size=self.batch_size,
-                        label_name=label_type,
-                        embedding_storage_mode="gpu" if sentences is shared and later else "none",
-                    )
+                    storage = "gpu" if sentences is shared and later else "none"
+                    for batch in length_batches(sentences, self.batch_size):
+                        tagger.predict(
+                            batch,
+                            mini_batch_size=self.batch_size,
+                            label_name=label_type,
+                            embedding_storage_mode=storage,
+                        )
             if keep_vectors:
                 vectors = shared
         spans = [
@@ -201,6 +203,15 @@ class SentenceVectors:
         if self._tensor is None:
             self._tensor = torch.cat([stacked_vectors(segment, self._names) for segment in self._segments])
         return self._tensor
+
+
+def length_batches(sentences: list[Any], size: int) -> Iterable[list[Any]]:
+    """The mini-batches Flair's ``predict`` makes of ``sentences`` (longest first, ``size`` at a time), handed to it
+    one by one: after every mini-batch ``predict`` clears or scans the embeddings of all the sentences it was
+    given, so one call over a whole request's sentences costs time quadratic in their number."""
+    by_length = sorted(sentences, key=len, reverse=True)
+    for start in range(0, len(by_length), size):
+        yield by_length[start : start + size]
 
 
 def stacked_vectors(sentence: Any, names: list[str]) -> Any:

@@ -1,0 +1,36 @@
+"""How the NER model hands sentences to Flair: the mini-batches Flair would make, one call each."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from service.models.ner import length_batches, load_ner_model
+from service.text import split_sentences
+
+
+def test_length_batches_are_flairs_longest_first_batches_covering_every_sentence_once():
+    sentences = [["a"] * n for n in (3, 7, 1, 7, 5)]
+    batches = list(length_batches(sentences, 2))
+    assert [[len(s) for s in batch] for batch in batches] == [[7, 7], [5, 3], [1]]
+    # equal lengths keep their order (a stable sort, as Flair's)
+    assert batches[0][0] is sentences[1] and batches[0][1] is sentences[3]
+    assert sorted(map(id, (s for batch in batches for s in batch))) == sorted(map(id, sentences))
+
+
+def test_documents_tagged_together_in_many_mini_batches_get_what_each_gets_alone(tiny_tagger_path):
+    model = load_ner_model(str(tiny_tagger_path), batch_size=2)
+    texts = [
+        "Mark Rutte sprak in Den Haag. Daarna vertrok hij naar Brussel. Het regende.",
+        "Sigrid Kaag reisde naar Parijs met Wopke Hoekstra. Zij sprak er met Macron.",
+        "Ajax won in Amsterdam. PSV verloor in Eindhoven van Feyenoord. Trainer Slot was blij.",
+    ]
+    documents = [(text, split_sentences(text)) for text in texts]
+    together = model.tag(documents)
+    alone = [model.tag([document])[0] for document in documents]
+    # the same entities; a confidence may differ in its last digits (another padding of the batch)
+    assert [[replace(e, confidence=0.0) for e in doc] for doc in together] == [
+        [replace(e, confidence=0.0) for e in doc] for doc in alone
+    ]
+    assert all(
+        abs(a.confidence - b.confidence) < 1e-4 for doc, other in zip(together, alone) for a, b in zip(doc, other)
+    )
