@@ -123,3 +123,24 @@ def train(args: argparse.Namespace) -> None:
     out.mkdir(parents=True, exist_ok=True)
     export_head(chosen, Path(args.ner), out / "model.pt")
     log.info("wrote %s (from %s)", out / "model.pt", chosen)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--ner", required=True, help="the NER model whose embeddings the head reads")
+    parser.add_argument("--corpus", required=True, help="the annotated corpus folder (corpus/v1)")
+    parser.add_argument("--work", required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--hidden", type=int, default=128)
+    parser.add_argument("--learning-rate", type=float, default=0.1)
+    parser.add_argument("--max-epochs", type=int, default=20)
+    parser.add_argument("--patience", type=int, default=2)
+    parser.add_argument("--minutes", type=float, default=60)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--resume-from", help="an exported quote tagger (model.pt) to train further")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    train(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    main()
