@@ -13,12 +13,16 @@ gold actors by their mentions: a predicted actor is the gold actor that most of 
   right when it overlaps a gold quote whose speaker is a named actor and its speaker maps to that actor; recall
   over gold quotes with a named speaker.
 - ``actor_stance``: returned non-neutral stances between two actors, mapped to gold actors, against the gold
-  labelled pairs (``corpus.pairs``): precision over returned, recall over gold non-neutral pairs.
+  labelled pairs (``corpus.pairs``): precision over returned, recall over gold non-neutral pairs; its
+  ``reliability`` as for issue stances.
 - ``issue_stance``: returned topic stances per (actor, topic) against the gold units of that actor and topic
   (their most frequent position); F1 per topic, macro-F1 over topics with gold or returned stances, and the
   opposite-pole rate: returned stances whose gold position is the other pole, over all returned; and the share
   returned for an actor and topic with no gold unit at all; ``reliability``: the returned stances binned by their
-  confidence (the pooled score of the returned position), with the share right and the share on the other pole.
+  confidence (the chance of being right where the model is calibrated, ``service/models/calibration.py``), with
+  the share right and the share on the other pole.
+- ``scored`` (issue and actor stances): every returned stance as ``[raw score of its position, right]``, what
+  ``training/calibration.py`` fits the confidence curves to.
 
     python -m bench.corpus_accuracy --split dev --out bench/results/corpus_dev.json
 """
@@ -43,7 +47,7 @@ from service.results import DocumentResult
 
 ACTOR_TYPES = frozenset({"PER", "ORG", "LOC"})
 OPPOSITE = {"positive": "negative", "negative": "positive"}
-# Upper edges of the confidence bins of the issue-stance reliability table (the last bin runs to 1).
+# Upper edges of the confidence bins of the stance reliability tables (the last bin runs to 1).
 CONFIDENCE_BINS = (0.4, 0.5, 0.6, 0.7)
 Offsets = tuple[int, int]
 
@@ -95,7 +99,8 @@ class Scores:
         self.entities: dict[str, Counter] = defaultdict(Counter)
         self.counts = Counter()
         self.issue: dict[str, Counter] = defaultdict(Counter)
-        self.reliability: dict[int, Counter] = defaultdict(Counter)
+        self.reliability: dict[str, dict[int, Counter]] = {"issue": defaultdict(Counter), "actor": defaultdict(Counter)}
+        self.scored: dict[str, list[list]] = {"issue": [], "actor": []}
 
     def add(self, article: Article, result: DocumentResult) -> None:
         mapping = map_actors(result, article)
@@ -156,6 +161,7 @@ class Scores:
     def _actor_stances(self, article: Article, result: DocumentResult, mapping: dict[str, int]) -> None:
         gold = actor_pairs(article)
         returned: dict[tuple, str] = {}
+        scores: dict[tuple, tuple[float, float]] = {}
         for actor in result.actors:
             for stance in actor.stances:
                 if stance.target is not None and stance.position != NEUTRAL:
@@ -164,6 +170,9 @@ class Scores:
                         mapping.get(stance.target, f"unmapped-{stance.target}"),
                     )
                     returned.setdefault(key, stance.position)
+                    scores.setdefault(key, (stance.confidence, stance.scores[stance.position]))
+        for key, position in returned.items():
+            self._score("actor", *scores[key], gold.get(key) == position, OPPOSITE.get(position) == gold.get(key))
         right = sum(gold.get(key) == position for key, position in returned.items())
         gold_nonneutral = {key: label for key, label in gold.items() if label != NEUTRAL}
         recalled = sum(returned.get(key) == label for key, label in gold_nonneutral.items())
@@ -178,23 +187,28 @@ class Scores:
             by_actor_topic[(unit["actor"], unit["topic"])][unit["position"]] += 1
         gold = {key: votes.most_common(1)[0][0] for key, votes in by_actor_topic.items()}
         returned: dict[tuple, str] = {}
-        confidence: dict[tuple, float] = {}
+        scores: dict[tuple, tuple[float, float]] = {}
         for actor in result.actors:
             for stance in actor.stances:
                 if stance.topic is not None:
                     key = (mapping.get(actor.id, f"unmapped-{actor.id}"), self.topic_key[_plain(stance.topic)])
                     returned.setdefault(key, stance.position)
-                    confidence.setdefault(key, stance.confidence)
+                    scores.setdefault(key, (stance.confidence, stance.scores[stance.position]))
         for (actor, topic), position in returned.items():
             right = gold.get((actor, topic)) == position
             opposite = position in OPPOSITE and OPPOSITE[position] == gold.get((actor, topic))
             self.issue[topic].update(predicted=1, correct=int(right))
             self.counts["issue_opposite"] += opposite
             self.counts["issue_no_position"] += (actor, topic) not in gold
-            bin_ = sum(confidence[(actor, topic)] >= edge for edge in CONFIDENCE_BINS)
-            self.reliability[bin_].update(returned=1, correct=right, opposite=opposite)
+            self._score("issue", *scores[(actor, topic)], right, opposite)
         for (_, topic), _position in gold.items():
             self.issue[topic]["gold"] += 1
+
+    def _score(self, kind: str, confidence: float, raw: float, right: bool, opposite: bool) -> None:
+        """One returned stance of ``kind``: into its confidence bin, and its raw score with whether it is right."""
+        bin_ = sum(confidence >= edge for edge in CONFIDENCE_BINS)
+        self.reliability[kind][bin_].update(returned=1, correct=right, opposite=opposite)
+        self.scored[kind].append([round(raw, 4), int(right)])
 
     def report(self) -> dict:
         c = self.counts
@@ -230,6 +244,8 @@ class Scores:
                 **prf(c["pair_right"], c["pair_predicted"], c["pair_gold"]),
                 "recall": round(c["pair_recalled"] / c["pair_gold"], 4) if c["pair_gold"] else None,
                 "opposite": c["pair_opposite"],
+                "reliability": self._reliability("actor"),
+                "scored": self.scored["actor"],
             },
             "issue_stance": {
                 "macro_f1": round(sum(scored) / len(scored), 4) if scored else None,
@@ -238,21 +254,23 @@ class Scores:
                 "opposite_pole_rate": round(c["issue_opposite"] / returned, 4) if returned else None,
                 "no_position_rate": round(c["issue_no_position"] / returned, 4) if returned else None,
                 "per_topic": per_topic,
-                "reliability": self._reliability(),
+                "reliability": self._reliability("issue"),
+                "scored": self.scored["issue"],
             },
         }  # fmt: skip
 
-    def _reliability(self) -> list[dict]:
+    def _reliability(self, kind: str) -> list[dict]:
         edges = (0.0, *CONFIDENCE_BINS, 1.0)
+        bins = self.reliability[kind]
         return [
             {
                 "confidence": [edges[b], edges[b + 1]],
-                "returned": self.reliability[b]["returned"],
-                "correct": round(self.reliability[b]["correct"] / self.reliability[b]["returned"], 4),
-                "opposite": round(self.reliability[b]["opposite"] / self.reliability[b]["returned"], 4),
+                "returned": bins[b]["returned"],
+                "correct": round(bins[b]["correct"] / bins[b]["returned"], 4),
+                "opposite": round(bins[b]["opposite"] / bins[b]["returned"], 4),
             }
             for b in range(len(edges) - 1)
-            if self.reliability[b]["returned"]
+            if bins[b]["returned"]
         ]
 
 

@@ -22,7 +22,8 @@ from service.coref import resolve_references
 from service.coref_ranker import CorefRanker
 from service.documents import Document
 from service.entities import refine_entities
-from service.models.actor_stance import ActorStanceModel
+from service.models.actor_stance import ActorStanceModel, side_confidence
+from service.models.calibration import Calibration, calibrated
 from service.models.language import LanguageGuess, LanguageIdentifier
 from service.models.ner import Entity, NerModel, SentenceVectors, TaggedSpan
 from service.models.quote_tagger import QuoteTagger
@@ -197,7 +198,9 @@ class Pipeline:
         verdicts = self.actor_stance_model.predict(pairs, tokens)
         position = 0
         for analysis, found in zip(analyses, evidence, strict=True):
-            by_source = aggregate_relations(found, verdicts[position : position + len(found)], analysis.actors)
+            by_source = aggregate_relations(
+                found, verdicts[position : position + len(found)], analysis.actors, self.actor_stance_model.calibration
+            )
             position += len(found)
             for source, stances in by_source.items():
                 analysis.stances.setdefault(analysis.actors[source].id, []).extend(stances)
@@ -259,7 +262,11 @@ class Pipeline:
         for items in pooled.values():
             analysis, actor = items[0][0].analysis, items[0][0].actor
             stances = aggregate_stances(
-                items, analysis.document.text, analysis.sentences, self.stance_model.pole_margin
+                items,
+                analysis.document.text,
+                analysis.sentences,
+                self.stance_model.pole_margin,
+                self.stance_model.calibration,
             )
             if stances:
                 analysis.stances.setdefault(actor, []).extend(stances)
@@ -310,7 +317,7 @@ class Pipeline:
         return PairStanceResult(
             target=Span(text[target[0] : target[1]], *target),
             position=verdict.position,
-            confidence=verdict.confidence,
+            confidence=side_confidence(verdict.position, verdict.confidence, self.actor_stance_model.calibration),
             scores=verdict.scores,
             evidence=Span(stretch, begin, finish),
             model=self.models_used().actor_stance,
@@ -382,6 +389,7 @@ def aggregate_stances(
     text: str,
     sentences: list[Sentence],
     pole_margin: float = 0.0,
+    calibration: Calibration | None = None,
 ) -> list[Stance]:
     """One stance per topic from the actor's on-topic mentions, most relevant first.
 
@@ -389,7 +397,8 @@ def aggregate_stances(
     of the average, and the evidence is the passed mention that supports that position most strongly.
     Topics no mention is about are left out: silence, not a guessed neutral. A pole whose average beats the
     other pole's by less than ``pole_margin`` is reported ``neutral`` (the model's ``pole_margin``, chosen on
-    corpus dev: a near tie between the poles is where the wrong pole comes from).
+    corpus dev: a near tie between the poles is where the wrong pole comes from). The confidence is the mean
+    score of the position through the model's ``calibration`` (the chance such a stance is right).
     """
     by_topic: dict[str, list[tuple[_StanceInput, TopicStance]]] = {}
     for item, prediction in items:
@@ -408,7 +417,7 @@ def aggregate_stances(
             Stance(
                 topic=topic,
                 position=position,
-                confidence=mean[position],
+                confidence=calibrated(calibration, mean[position]),
                 scores=mean,
                 relevance=max(ts.relevance for _, ts in passed),
                 evidence=Span(text[sentence.start : sentence.end], sentence.start, sentence.end),

@@ -32,7 +32,8 @@ from itertools import permutations
 from typing import Literal
 
 from service.actors import Actor
-from service.models.actor_stance import POSITIONS, PairStance
+from service.models.actor_stance import POSITIONS, PairStance, side_confidence
+from service.models.calibration import Calibration
 from service.results import Mention, Quote, Span, Stance
 from service.text import Sentence
 
@@ -216,7 +217,10 @@ def _overlaps(first: tuple[int, int], second: tuple[int, int]) -> bool:
 
 
 def aggregate_relations(
-    evidence: Sequence[Evidence], verdicts: Sequence[PairStance], actors: Sequence[Actor]
+    evidence: Sequence[Evidence],
+    verdicts: Sequence[PairStance],
+    actors: Sequence[Actor],
+    calibration: Calibration | None = None,
 ) -> dict[int, list[Stance]]:
     """One stance per (source, target) pair, per source actor index, the taken sides first.
 
@@ -224,7 +228,8 @@ def aggregate_relations(
     one sentence in which A attacks B makes A critical of B, however many other sentences merely name both. A
     pair with no non-neutral verdict is ``neutral``, shown with the sentence that leans most toward a side and
     that sentence's scores, so a lean below the model's threshold stays visible. ``mentions`` counts all of
-    the pair's evidence.
+    the pair's evidence. A side's confidence goes through the model's ``calibration`` (the chance that such a
+    side is right); a neutral pair's is the model's neutral score.
     """
     pooled: dict[tuple[int, int], list[tuple[Evidence, PairStance]]] = {}
     for item, verdict in zip(evidence, verdicts, strict=True):
@@ -239,7 +244,7 @@ def aggregate_relations(
         stances.setdefault(source, []).append(
             Stance(
                 position=verdict.position,
-                confidence=verdict.scores[verdict.position],
+                confidence=side_confidence(verdict.position, verdict.scores[verdict.position], calibration),
                 scores={p: verdict.scores[p] for p in POSITIONS},
                 evidence=best.sentence,
                 mentions=len(found),

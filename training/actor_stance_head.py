@@ -187,7 +187,8 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
     }
     out = Path(args.model)
     save_heads(out / HEAD_FILE, heads, load_ner_model(args.ner).embeddings)
-    metadata = dict(model.metadata)
+    # A confidence curve belongs to the model it was fitted to: training.calibration fits the new one's.
+    metadata = {key: value for key, value in model.metadata.items() if key != "calibration"}
     metadata.update(
         version=VERSION,
         thresholds=chosen["thresholds"],

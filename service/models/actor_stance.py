@@ -29,6 +29,7 @@ import numpy as np
 from scipy import sparse
 
 from service import lexicon
+from service.models.calibration import Calibration, calibrated
 from service.models.loading import ModelFileError, read_joblib_dict, read_metadata
 from service.models.ner import embed_tokens, quantize_stack, same_stack
 from service.models.stance_features import topic_text
@@ -349,6 +350,8 @@ class ActorStanceModel:
         self.version = version
         self.metadata: Mapping[str, Any] = MappingProxyType(dict(metadata))
         self.thresholds: Mapping[str, float] = MappingProxyType(dict(metadata.get("thresholds", {})))
+        # A side's confidence as the chance it is right (fitted on corpus dev); None: the raw score.
+        self.calibration = Calibration.from_metadata(metadata)
         self.heads = tuple(heads)
         self.head_weight = float(metadata.get("head_weight", 0.0)) if heads else 0.0
         self.embeddings = embeddings
@@ -392,6 +395,12 @@ class ActorStanceModel:
         return embedded_pair_tokens(
             self.sentence_vectors, [(sentence, source, target, False) for sentence, source, target in pairs]
         )
+
+
+def side_confidence(position: str, score: float, calibration: Calibration | None) -> float:
+    """A pair stance's confidence: a side's score through the model's curve, which was fitted on the sides the
+    service returns; a neutral stance keeps the model's neutral score."""
+    return score if position == NEUTRAL else calibrated(calibration, score)
 
 
 def decide(row: np.ndarray, thresholds: Mapping[str, float]) -> PairStance:

@@ -20,6 +20,7 @@ from typing import Any
 import joblib
 import numpy as np
 
+from service.models.calibration import Calibration
 from service.models.loading import ModelFileError, load_model, read_joblib_dict, read_metadata
 from service.models.stance_features import featurise
 
@@ -121,6 +122,8 @@ class StanceModel:
         self.metadata: Mapping[str, Any] = MappingProxyType(dict(metadata or {}))
         # Pooled pole scores closer than this are reported neutral (``pipeline.aggregate_stances``); 0 = argmax.
         self.pole_margin = float(self.metadata.get("pole_margin", 0.0))
+        # A stance's confidence as the chance it is right (fitted on corpus dev); None: the raw score.
+        self.calibration = Calibration.from_metadata(self.metadata)
         self._scorer = scorer
         self._gate = gate
         self._gate_column = {topic: i for i, topic in enumerate(gate.topics)}

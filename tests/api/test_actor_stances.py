@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from service import create_app
 from service.config import Settings
+from service.models.actor_stance import side_confidence
+from service.models.calibration import Calibration
 from tests.api.test_errors import assert_problem
-from tests.helpers import paced
+from tests.helpers import SHIPPED_ACTOR_STANCE, paced
 
 TEXT = "Mark Rutte prijst Sigrid Kaag om haar leiderschap. Geert Wilders reageerde niet."
 RUTTE = {"start": 0, "end": 10}
@@ -23,7 +27,11 @@ def test_a_target_span_gives_the_actors_stance_toward_it(client):
     stance = body["target_stance"]
     assert stance["target"] == {"text": "Sigrid Kaag", **KAAG}
     assert stance["position"] == max(stance["scores"], key=stance["scores"].get)
-    assert stance["confidence"] == stance["scores"][stance["position"]]
+    # a side's confidence is its score read off the model's calibration curve
+    curve = Calibration.from_metadata(json.loads((SHIPPED_ACTOR_STANCE / "metadata.json").read_text(encoding="utf-8")))
+    assert curve is not None
+    score = stance["scores"][stance["position"]]
+    assert stance["confidence"] == pytest.approx(side_confidence(stance["position"], score, curve), abs=2e-4)
     assert abs(sum(stance["scores"].values()) - 1) < 1e-3
     evidence = stance["evidence"]
     assert evidence == {"text": "Mark Rutte prijst Sigrid Kaag om haar leiderschap.", "start": 0, "end": 50}
@@ -65,6 +73,9 @@ def test_info_lists_the_actor_stance_model_and_its_target_types(client):
     thresholds = info["actor_stance"]["thresholds"]
     assert set(thresholds) == {"positive", "negative"}
     assert all(0 < value < 1 for value in thresholds.values())
+    metadata = json.loads((SHIPPED_ACTOR_STANCE / "metadata.json").read_text(encoding="utf-8"))
+    curve = {key: metadata["calibration"][key] for key in ("slope", "intercept")}
+    assert info["actor_stance"]["calibration"] == curve
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +117,7 @@ def test_sample_trump_toward_iran_is_negative_with_iran_in_the_evidence(sample_r
 @pytest.mark.slow
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 23, not met by actor-stance 3.0.0: Trump trusts Poetin ('geloof te hechten aan', 'te geloven') "
+    reason="issue 23, not met by actor-stance 3.1.0: Trump trusts Poetin ('geloof te hechten aan', 'te geloven') "
     "and doubts Germany's deal; the corpus-trained model reads Poetin negative and Duitsland positive",
 )
 def test_sample_trump_toward_poetin_is_positive_and_toward_duitsland_negative(sample_result):

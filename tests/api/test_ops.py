@@ -14,6 +14,8 @@ def test_health_ready_info(client):
     assert info["ner"]["quantized"] == []  # the fixture's tagger is loaded in fp32
     assert "immigration" in info["stance"]["topics"]
     assert info["stance"]["positions"] == ["positive", "negative", "neutral"]
+    assert set(info["stance"]["calibration"]) == {"slope", "intercept"}
+    assert info["stance"]["calibration"]["slope"] > 0  # a higher score is the likelier right
     assert info["limits"] == {"max_text_chars": 5000, "max_batch_docs": 4, "max_content_length": 64000}
     assert info["coref"] == {"id": "coref-nl-compact", "version": "1.0.1"}
 

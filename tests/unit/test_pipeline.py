@@ -1,7 +1,10 @@
 """Aggregation of per-mention stances into one stance per actor and topic, and a request analysed in passes."""
 
+import math
+
 import pytest
 
+from service.models.calibration import Calibration
 from service.models.stance import TopicStance
 from service.pipeline import _StanceInput, aggregate_stances
 from service.results import Mention
@@ -115,3 +118,12 @@ def _scores(results) -> list[float]:
         for stance in actor.stances
         for value in stance.scores.values()
     ]
+
+
+def test_a_calibrated_model_reports_the_chance_of_being_right_and_keeps_the_raw_scores():
+    items = [(mention_in(1), [stance("immigration", 0.1, 0.8, 0.9, True)])]
+    [raw] = aggregate_stances(items, TEXT, split_sentences(TEXT))
+    [curved] = aggregate_stances(items, TEXT, split_sentences(TEXT), calibration=Calibration(4.0, -3.0))
+    assert raw.confidence == pytest.approx(0.8)
+    assert curved.confidence == pytest.approx(1 / (1 + math.exp(-(4.0 * 0.8 - 3.0))))
+    assert (curved.position, curved.scores) == (raw.position, raw.scores)

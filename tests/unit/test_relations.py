@@ -7,6 +7,7 @@ import pytest
 
 from service.actors import Actor, group_actors
 from service.models.actor_stance import PairStance
+from service.models.calibration import Calibration
 from service.quotes import find_quotes
 from service.relations import Evidence, aggregate_relations, select_evidence, target_actor_ids
 from service.results import Mention, Span
@@ -195,6 +196,16 @@ def test_a_pair_without_a_side_taken_is_neutral_and_shows_its_strongest_lean():
     assert toward_kaag.evidence.text == "leans critical"
     assert toward_kaag.scores["negative"] == pytest.approx(0.45)
     assert toward_kaag.confidence == pytest.approx(0.5)
+
+
+def test_a_calibrated_side_reports_the_chance_of_being_right_and_a_neutral_pair_its_neutral_score():
+    found = [evidence(0, 1, 100, "strong praise"), evidence(0, 2, 300, "no side taken")]
+    verdicts = [stance(0.9, 0.05), stance(0.1, 0.1)]
+    curve = Calibration(1.0, -1.0)
+    toward_kaag, toward_hungary = aggregate_relations(found, verdicts, ACTORS, curve)[0]
+    assert toward_kaag.confidence == pytest.approx(curve(0.9))
+    assert toward_kaag.scores["positive"] == pytest.approx(0.9)
+    assert toward_hungary.confidence == pytest.approx(0.8)
 
 
 def test_aggregation_needs_one_verdict_per_piece_of_evidence():
