@@ -32,26 +32,22 @@ class ModelInfoSchema(Schema):
     version = fields.String(required=True)
 
 
+def nullable(schema: type[Schema], description: str) -> fields.Nested:
+    """A required field that holds ``schema`` or null (a model the service runs without, or a missing curve)."""
+    return fields.Nested(schema, required=True, allow_none=True, metadata={"description": description})
+
+
 def quote_model_field() -> fields.Nested:
     """The quote tagger's id and version, in every result and in ``/v1/info``."""
-    return fields.Nested(
-        ModelInfoSchema,
-        required=True,
-        allow_none=True,
-        metadata={"description": "Quote tagger; null when quotes come from the rules alone (QUOTE_MODEL=none)"},
-    )
+    return nullable(ModelInfoSchema, "Quote tagger; null when quotes come from the rules alone (QUOTE_MODEL=none)")
 
 
 def coref_model_field() -> fields.Nested:
     """The reference ranker's id and version, in every result and in ``/v1/info``."""
-    return fields.Nested(
+    return nullable(
         ModelInfoSchema,
-        required=True,
-        allow_none=True,
-        metadata={
-            "description": "Reference ranker linking pronouns and descriptions to actors; null when the rules "
-            "alone link them (COREF_MODEL=none)"
-        },
+        "Reference ranker linking pronouns and descriptions to actors; null when the rules alone link them "
+        "(COREF_MODEL=none)",
     )
 
 
@@ -366,15 +362,12 @@ class CalibrationInfoSchema(Schema):
 
 
 def calibration_field() -> fields.Nested:
-    return fields.Nested(
+    """A stance model's confidence curve in ``/v1/info``."""
+    return nullable(
         CalibrationInfoSchema,
-        required=True,
-        allow_none=True,
-        metadata={
-            "description": "The curve that turns the raw score of a returned stance's position into its confidence: "
-            "1 / (1 + exp(-(slope * score + intercept))), fitted on the annotated corpus's dev split; null when "
-            "the model has none (the confidence is then the raw score)"
-        },
+        "The curve that turns the raw score of a returned stance's position into its confidence: "
+        "1 / (1 + exp(-(slope * score + intercept))), fitted on the annotated corpus's dev split; null when the "
+        "model has none (the confidence is then the raw score)",
     )
 
 
