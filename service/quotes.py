@@ -186,7 +186,7 @@ def find_quotes(
     directs = [_attribute_direct(document, quote) for quote in (direct_quotes(text) if marked is None else marked)]
     indirects = _indirect_quotes(document)
     if tagged is not None:
-        indirects = _add_tagged(directs, indirects, _tagged_quotes(document, tagged))
+        indirects = _add_tagged(document, directs, indirects, _tagged_quotes(document, tagged))
     drafts = _merge(directs, indirects)
     drafts = [draft for draft in _without_quoted_speakers(drafts) if not _is_headline(document, draft)]
     _introduced_speakers(document, drafts)
@@ -824,16 +824,27 @@ def _nearest(tagged: Sequence[TaggedSpan], label: str, sentences: set[int], star
     return min(candidates, key=lambda s: max(start - s.end, s.start - end, 0), default=None)
 
 
-def _add_tagged(directs: list[_Draft], indirects: list[_Draft], tagged: list[_Draft]) -> list[_Draft]:
+def _add_tagged(
+    document: _Document, directs: list[_Draft], indirects: list[_Draft], tagged: list[_Draft]
+) -> list[_Draft]:
     """The rules' quotes stand (on corpus dev they are the more precise where both find one); a tagged quote
-    over a direct quote the rules could not attribute lends it the source it marked outside the marks, and a
-    tagged reported clause that no rule found is added."""
+    over a direct quote the rules could not attribute lends it the source it marked outside the marks, over a
+    quote whose speaker words name no actor it lends a source that does ("volgens voormalig Formule 1-coureur
+    Giedo van der Garde", read by the rules as "voormalig Formule"), and a tagged reported clause that no rule
+    found is added."""
     for quote in tagged:
         source = quote.attribution.speaker_span if quote.attribution else None
         for direct in directs:
             outside = source is not None and not direct.mark_start <= source[0] < direct.mark_end
             if _overlaps(quote, direct) and direct.attribution is None and outside:
                 direct.attribution = quote.attribution
+        if source is None or document.actor_at(*source) is None:
+            continue
+        for found in (*directs, *indirects):
+            speaker = found.attribution.speaker_span if found.attribution else None
+            unnamed = speaker is not None and document.actor_at(*speaker) is None
+            if _overlaps(quote, found) and unnamed and document.text[speaker[0] : speaker[1]].lower() not in _PRONOUNS:
+                found.attribution = quote.attribution
     found = [*directs, *indirects]
     added = [quote for quote in tagged if quote.kind == "indirect" and not any(_overlaps(quote, d) for d in found)]
     return sorted([*indirects, *added], key=lambda d: d.start)

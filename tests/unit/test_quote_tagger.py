@@ -132,6 +132,21 @@ def test_a_direct_quote_the_rules_cannot_attribute_takes_the_source_the_tagger_m
 
 
 @pytest.mark.slow
+def test_a_tagged_source_that_names_an_actor_speaks_where_the_rules_read_speaker_words_that_name_none() -> None:
+    text = "Volgens voormalig Formule 1-coureur Giedo van der Garde is er een plausibele verklaring. Het regent."
+    giedo = actors_of(text, [(*span_of(text, "Giedo van der Garde"), "per:giedo-van-der-garde")])
+    [by_rules] = find_quotes(text, split_sentences(text), giedo)
+    assert (by_rules.speaker, by_rules.speaker_text.text) == (None, "voormalig Formule")
+    tagged = [
+        marked(text, "CUE", "Volgens"),
+        marked(text, "SOURCE", "Giedo van der Garde"),
+        marked(text, "QUOTE", "is er een plausibele verklaring"),
+    ]
+    [quote] = find_quotes(text, split_sentences(text), giedo, tagged)
+    assert quote.speaker == "per:giedo-van-der-garde"
+    assert quote.speaker_text is not None and quote.speaker_text.text == "Giedo van der Garde"
+
+
 def test_a_missing_quote_model_is_an_error_naming_its_setting(shipped_ner, tmp_path) -> None:
     missing = str(tmp_path / "no-quote-model.pt")
     with pytest.raises(ModelLoadError, match=r"^QUOTE_MODEL='.*no-quote-model.pt' cannot be loaded: no such file"):
