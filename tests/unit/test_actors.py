@@ -92,6 +92,19 @@ def test_shared_surname_without_evidence_is_not_merged():
     }
 
 
+def test_a_title_the_tagger_took_into_a_name_does_not_make_another_person():
+    actors = actors_of(
+        "[Frans Timmermans|PER] kwam. [Timmermans|PER] sprak. Later zei [Eurocommissaris Timmermans|PER] iets, "
+        "en [Premier Rutte|PER] zweeg."
+    )
+    assert names(actors) == {
+        "Frans Timmermans": ["Eurocommissaris Timmermans", "Frans Timmermans", "Timmermans"],
+        "Premier Rutte": ["Premier Rutte"],
+    }
+    # a name that is only a title stays whole
+    assert names(actors_of("[Paus|PER] sprak.")) == {"Paus": ["Paus"]}
+
+
 def test_a_lone_first_name_joins_its_only_full_name_but_not_an_ambiguous_one():
     actors = actors_of("[Ivanka Trump|PER] kwam. Later lachte [Ivanka|PER] naar [Mark Rutte|PER].")
     assert names(actors) == {"Ivanka Trump": ["Ivanka", "Ivanka Trump"], "Mark Rutte": ["Mark Rutte"]}
