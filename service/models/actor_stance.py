@@ -32,7 +32,7 @@ from service import lexicon
 from service.models.calibration import Calibration, calibrated
 from service.models.loading import ModelFileError, read_joblib_dict, read_metadata
 from service.models.ner import embed_tokens, quantize_stack, same_stack
-from service.models.stance_features import topic_text
+from service.models.stance_features import topic_text, transform_distinct
 
 if TYPE_CHECKING:
     from service.models.pair_head import PairTokens
@@ -298,7 +298,7 @@ def featurise(
     """Sparse features of marked sentences: each view's text through its fitted vectoriser, scaled by the
     view's weight (a few polarity tokens must be able to outweigh thousands of n-grams), stacked."""
     blocks = [
-        weight * vec.transform([FEATURE_VIEWS[view](m, lexicon) for m in marked])
+        weight * transform_distinct(vec, [FEATURE_VIEWS[view](m, lexicon) for m in marked])
         for view, vec, weight in zip(views, vectorizers, weights)
     ]
     return sparse.hstack(blocks, format="csr")

@@ -108,5 +108,17 @@ FEATURE_VIEWS: Mapping[str, Callable[[str, str], str]] = MappingProxyType(
 
 def featurise(pairs: Sequence[tuple[str, str]], views: Sequence[str], vectorizers: Sequence[Any]) -> Any:
     """Sparse features of ``(window, topic)`` pairs: each view's text through its vectoriser, stacked."""
-    blocks = [vec.transform([FEATURE_VIEWS[view](w, t) for w, t in pairs]) for view, vec in zip(views, vectorizers)]
+    blocks = [
+        transform_distinct(vec, [FEATURE_VIEWS[view](w, t) for w, t in pairs]) for view, vec in zip(views, vectorizers)
+    ]
     return sparse.hstack(blocks, format="csr")
+
+
+def transform_distinct(vectorizer: Any, texts: Sequence[str]) -> Any:
+    """``vectorizer.transform(texts)``, each distinct text read once: the relevance gate reads a window without
+    its mark, the same for every actor named in the sentence, and character n-grams are the costly part."""
+    distinct = list(dict.fromkeys(texts))
+    if len(distinct) == len(texts):
+        return vectorizer.transform(texts)
+    row = {text: index for index, text in enumerate(distinct)}
+    return vectorizer.transform(distinct)[[row[text] for text in texts]]

@@ -194,3 +194,14 @@ def test_a_saved_model_directory_reads_back_with_the_same_predictions(model, tmp
     assert json.loads((tmp_path / METADATA_FILE).read_text(encoding="utf-8")) == metadata
     copy = load_stance_model(tmp_path)
     assert copy.predict_relevant([IMMIGRATION, FOOTBALL]) == model.predict_relevant([IMMIGRATION, FOOTBALL])
+
+
+def test_a_repeated_text_is_vectorised_once_and_gets_the_same_row():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from service.models.stance_features import transform_distinct
+
+    texts = ["Rutte wil minder asiel.", "Kaag wil meer hulp.", "Rutte wil minder asiel.", "Kaag wil meer hulp."]
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4)).fit(texts)
+    assert (transform_distinct(vectorizer, texts) != vectorizer.transform(texts)).nnz == 0
+    assert transform_distinct(vectorizer, texts).shape == (4, len(vectorizer.vocabulary_))
