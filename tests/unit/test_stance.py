@@ -7,10 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from service.models.loading import ModelLoadError
 from service.models.stance import POSITIONS, StanceModel, TopicStance, load_stance_model
-from service.models.stance_features import normalise_window, stance_window
+from service.models.stance_features import normalise_window, stance_window, transform_distinct
 from service.text import split_sentences
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "stance-nl-compact"
@@ -197,10 +198,6 @@ def test_a_saved_model_directory_reads_back_with_the_same_predictions(model, tmp
 
 
 def test_a_repeated_text_is_vectorised_once_and_gets_the_same_row():
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    from service.models.stance_features import transform_distinct
-
     texts = ["Rutte wil minder asiel.", "Kaag wil meer hulp.", "Rutte wil minder asiel.", "Kaag wil meer hulp."]
     vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4)).fit(texts)
     assert (transform_distinct(vectorizer, texts) != vectorizer.transform(texts)).nnz == 0
