@@ -102,7 +102,7 @@ class NerModel:
                     # vectors, a few per cent of the NER tagger's time.
                     later = keep_vectors or any(other is shared for _, _, other in runs[index + 1 :])
                     storage = "gpu" if sentences is shared and later else "none"
-                    for batch in length_batches(sentences, self.batch_size):
+                    for batch in flair_batches(sentences, self.batch_size):
                         tagger.predict(
                             batch,
                             mini_batch_size=self.batch_size,
@@ -205,7 +205,7 @@ class SentenceVectors:
         return self._tensor
 
 
-def length_batches(sentences: list[Any], size: int) -> Iterable[list[Any]]:
+def flair_batches(sentences: list[Any], size: int) -> Iterable[list[Any]]:
     """The mini-batches Flair's ``predict`` makes of ``sentences`` (longest first, ``size`` at a time), handed to it
     one by one: after every mini-batch ``predict`` clears or scans the embeddings of all the sentences it was
     given, so one call over a whole request's sentences costs time quadratic in their number."""

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from service.models.ner import length_batches, load_ner_model
+from service.models.ner import flair_batches, load_ner_model
 from service.text import split_sentences
 
 
 def test_length_batches_are_flairs_longest_first_batches_covering_every_sentence_once():
     sentences = [["a"] * n for n in (3, 7, 1, 7, 5)]
-    batches = list(length_batches(sentences, 2))
+    batches = list(flair_batches(sentences, 2))
     assert [[len(s) for s in batch] for batch in batches] == [[7, 7], [5, 3], [1]]
     # equal lengths keep their order (a stable sort, as Flair's)
     assert batches[0][0] is sentences[1] and batches[0][1] is sentences[3]
