@@ -1,0 +1,53 @@
+"""The list-reading Viterbi decoder returns what Flair's own decoder returns, tag for tag and score for score."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from flair.data import Sentence as FlairSentence
+from flair.models.sequence_tagger_utils.viterbi import ViterbiDecoder
+
+from service.models.quote_tagger import load_quote_tagger
+from service.models.viterbi import ListViterbiDecoder
+from service.text import split_sentences
+from tests.helpers import SHIPPED_QUOTES
+
+
+def _decoder_inputs(tagger, sentences: list[FlairSentence]) -> tuple:
+    """What ``SequenceTagger.predict`` hands its decoder for one mini-batch (sorted longest first, as Flair
+    sorts it)."""
+    batch = sorted(sentences, key=len, reverse=True)
+    with torch.no_grad():
+        tagger.embeddings.embed(batch)
+        sentence_tensor, lengths = tagger._prepare_tensors(batch)
+        return tagger.forward(sentence_tensor, lengths), batch
+
+
+@pytest.fixture(scope="module")
+def shipped_taggers(shipped_ner):
+    quotes = load_quote_tagger(str(SHIPPED_QUOTES), shipped_ner)
+    return {"ner": shipped_ner._tagger, "quotes": quotes.tagger}
+
+
+@pytest.mark.parametrize("which", ["ner", "quotes"])
+@pytest.mark.parametrize("all_classes", [False, True])
+def test_list_decoder_gives_flairs_tags_and_confidences(shipped_taggers, sample_text, which, all_classes):
+    tagger = shipped_taggers[which]
+    token_lists = [[token.text for token in sentence.tokens] for sentence in split_sentences(sample_text)[:24]]
+    features, batch = _decoder_inputs(tagger, [FlairSentence(tokens) for tokens in token_lists])
+    assert len({len(s) for s in batch}) > 5  # sentences of many lengths end at many steps
+
+    with torch.no_grad():  # as in Flair's predict
+        flairs = ViterbiDecoder(tagger.label_dictionary).decode(features, all_classes, batch)
+        ours = ListViterbiDecoder(tagger.label_dictionary).decode(features, all_classes, batch)
+
+    assert ours[0] == flairs[0]
+    assert [[[(label.value, label.score) for label in token] for token in s] for s in ours[1]] == [
+        [[(label.value, label.score) for label in token] for token in s] for s in flairs[1]
+    ]
+    assert any(tag != "O" for sentence in ours[0] for tag, _ in sentence)
+    assert len(ours[1]) == (len(batch) if all_classes else 0)
+
+
+def test_loaded_taggers_decode_with_the_list_decoder(shipped_taggers):
+    assert all(isinstance(t.viterbi_decoder, ListViterbiDecoder) for t in shipped_taggers.values())
