@@ -35,6 +35,7 @@ BENCH_DATA = Path(__file__).resolve().parents[1] / "bench" / "data"
 HELD_OUT_SPLIT_SIZE = 62
 DOUBLE_ANNOTATED = 20
 BLIND_PER_TOPIC = 3
+DEV_SECOND_PER_TOPIC = 4
 TRAIN_PER_TOPIC = 25
 TRAIN_PER_TOPIC_SECOND = 15
 TRAIN_PER_SUBJECT = 35
@@ -123,10 +124,12 @@ def _paragraph_keys(text: str) -> set[str]:
     return {p.strip() for p in text.split("\n") if len(p.strip()) >= SHARED_PARAGRAPH_CHARS}
 
 
-def _draw_held_out(ids: Iterable[str], texts: dict[str, str], excluded: set[str], rng: random.Random) -> list[str]:
+def _shuffled_held_out(ids: Iterable[str], texts: dict[str, str], excluded: set[str], rng: random.Random) -> list[str]:
+    """The held-out articles long enough to annotate, in draw order (a split takes the first
+    ``HELD_OUT_SPLIT_SIZE``; a later dev round the rest)."""
     pool = sorted(i for i in ids if i not in excluded and len(texts.get(i, "")) >= MIN_BLIND_CHARS)
     rng.shuffle(pool)
-    return pool[:HELD_OUT_SPLIT_SIZE]
+    return pool
 
 
 def _interleave(buckets: list[list[tuple[str, str]]]) -> list[dict[str, str]]:
@@ -193,8 +196,9 @@ def select(shared: Path) -> dict:
     valid_ids, test_ids = held_out_article_ids(list(news_paragraphs(news2019_path(shared))), LM_HELD_OUT_CHARS)
     excluded = bench_ids()
     rng = random.Random(SEED)
-    dev = _draw_held_out(valid_ids, texts, excluded, rng)
-    test = _draw_held_out(test_ids, texts, excluded, rng)
+    dev_pool = _shuffled_held_out(valid_ids, texts, excluded, rng)
+    dev = dev_pool[:HELD_OUT_SPLIT_SIZE]
+    test = _shuffled_held_out(test_ids, texts, excluded, rng)[:HELD_OUT_SPLIT_SIZE]
     held_paragraphs = set().union(*(_paragraph_keys(texts[i]) for i in dev + test))
     blocked = excluded | valid_ids | test_ids
     blocked |= {i for i, t in texts.items() if _paragraph_keys(t) & held_paragraphs}
@@ -206,6 +210,10 @@ def select(shared: Path) -> dict:
     blocked |= {t["id"] for t in dev_topics + test_topics}
     blocked |= {i for i, t in texts.items() if _paragraph_keys(t) & blind_paragraphs}
     train += _draw_extra_rounds(texts, blocked, rng)
+    drawn = dev + test + [t["id"] for t in train + dev_topics + test_topics]
+    taken = set().union(*(_paragraph_keys(texts[i]) for i in drawn))
+    blocked |= set(drawn) | {i for i, t in texts.items() if _paragraph_keys(t) & taken}
+    dev_second = _draw_dev_round(dev_pool[HELD_OUT_SPLIT_SIZE:], texts, blocked, taken, rng)
     return {
         "seed": SEED,
         "dev": dev,
@@ -214,6 +222,7 @@ def select(shared: Path) -> dict:
         "train": train,
         "dev_topics": dev_topics,
         "test_topics": test_topics,
+        "dev_second": dev_second,
     }
 
 
@@ -240,6 +249,34 @@ def _draw_blind_topics(texts: dict[str, str], blocked: set[str], rng: random.Ran
         for index, split in enumerate(dealt):
             split.append([(i, f"topic:{topic}") for i in picked[index::2]])
     return _interleave(dealt[0]), _interleave(dealt[1])
+
+
+def _draw_dev_round(
+    held_out_rest: list[str], texts: dict[str, str], blocked: set[str], taken: set[str], rng: random.Random
+) -> list[dict[str, str]]:
+    """A second dev round (added 2026-12-07, when train had grown to 1,032 articles): with 153 stance pairs and
+    461 named quotes on dev, one pair or quote more or less moved a dev score by as much as the choices it was
+    meant to decide. First the rest of the held-out dev articles (``held_out_rest``, in draw order) that share
+    no paragraph with an article drawn before (``taken``: their paragraphs), then ``DEV_SECOND_PER_TOPIC``
+    topic articles per topic drawn as the blind topic articles were but with two topic words instead of three
+    (the earlier rounds used up the rest), from what no split holds (``blocked``; Civil rights and Housing have
+    none left); appended, so every earlier draw keeps its place."""
+    held_out = [i for i in held_out_rest if not _paragraph_keys(texts[i]) & taken]
+    taken = taken | set().union(*(_paragraph_keys(texts[i]) for i in held_out))
+    pool = sorted(i for i, t in texts.items() if i not in blocked and MIN_TRAIN_CHARS <= len(t) <= MAX_TRAIN_CHARS)
+    rng.shuffle(pool)
+    political = [i for i in pool if len(POLITICAL.findall(texts[i])) >= 2]
+    buckets = []
+    for topic, words in TOPIC_WORDS.items():
+        picked = []
+        for article in sorted(political, key=lambda i, w=words: -_count(w, texts[i])):
+            if len(picked) == DEV_SECOND_PER_TOPIC or _count(words, texts[article]) < 2:
+                break
+            if not _paragraph_keys(texts[article]) & taken:
+                picked.append(article)
+                taken |= _paragraph_keys(texts[article])
+        buckets.append([(i, f"topic:{topic}") for i in picked])
+    return [{"id": i, "drawn_for": "held_out"} for i in held_out] + _interleave(buckets)
 
 
 def main() -> None:
