@@ -58,7 +58,7 @@ from training.stance_eval import stance_metrics, windows_per_second
 MODEL_ID = "stance-nl-compact"
 VERSION = "2.0.0"
 DEFAULT_THRESHOLD = 0.1
-DEFAULT_POLE_MARGIN = 0.2
+DEFAULT_POLE_MARGIN = 0.1
 CLASSIFIER = Variant(
     "mean of char 2-5 LR (topic prefixed) + (window + topic x word + topic x mention) balanced LR + "
     "(actor clause + topic x mention) balanced LR",
