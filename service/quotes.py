@@ -34,11 +34,12 @@ from service.results import Quote, Span
 from service.text import Sentence, Token
 
 # Cue words (service/lexicon/nl/): speech verbs report in every pattern ("X zei dat …", "…, zei X", "Dat zei X",
-# "X zei: …"); opinion verbs only with "dat" or trailing a clause, since "vindt plaats" or "denkt na" report
-# nothing; particle verbs only count with their particle ("liet X weten", "legde uit").
+# "X zei: …"), the hand-written ones and those mined from the annotated corpus (training/cue_lexicon.py);
+# opinion verbs only with "dat" or trailing a clause, since "vindt plaats" or "denkt na" report nothing;
+# particle verbs only count with their particle ("liet X weten", "legde uit").
 _NEGATIONS = lexicon.words("negations")
 _RECOGNITION_VERBS = lexicon.tagged("speech_verbs", "recognise")
-_SPEECH_VERBS = lexicon.words("speech_verbs")
+_SPEECH_VERBS = lexicon.words("speech_verbs") | lexicon.words("corpus_speech_verbs")
 _OPINION_VERBS = lexicon.words("opinion_verbs")
 _PARTICLE_VERBS = lexicon.entries("particle_speech_verbs")
 _AUXILIARIES = lexicon.words("auxiliary_verbs")

@@ -112,6 +112,19 @@ def test_every_cue_family_reports_a_clause_with_its_speaker(text: str, reported:
     assert quote.speaker == "per:donald-trump"
 
 
+@pytest.mark.parametrize(
+    ("text", "reported", "cue"),
+    [
+        ("Trump pleit ervoor dat Europa meer betaalt.", "Europa meer betaalt", "pleit"),
+        ("Europa moet meer betalen, eiste Trump.", "Europa moet meer betalen", "eiste"),
+        ("Trump adviseert dat de bondgenoten meer uitgeven.", "de bondgenoten meer uitgeven", "adviseert"),
+    ],
+)
+def test_speech_verbs_mined_from_the_corpus_report_like_the_written_ones(text: str, reported: str, cue: str) -> None:
+    quote = only(quotes_of(text, [mention(text, "Trump", "per:donald-trump")]))
+    assert (quote.text, quote.cue is not None and quote.cue.text, quote.speaker) == (reported, cue, "per:donald-trump")
+
+
 def test_words_that_look_like_cues_report_nothing() -> None:
     text = (
         "De wedstrijd vindt plaats in Rotterdam. Trump maakte duidelijk geen haast te hebben. "
