@@ -237,15 +237,7 @@ def _draw_blind_topics(texts: dict[str, str], blocked: set[str], rng: random.Ran
     taken_paragraphs: set[str] = set()
     dealt: tuple[list[list[tuple[str, str]]], list[list[tuple[str, str]]]] = ([], [])
     for topic, words in TOPIC_WORDS.items():
-        ranked = sorted(political, key=lambda i, w=words: -_count(w, texts[i]))
-        picked = []
-        for article in ranked:
-            if len(picked) == 2 * BLIND_PER_TOPIC or _count(words, texts[article]) < 3:
-                break
-            if article not in chosen and not _paragraph_keys(texts[article]) & taken_paragraphs:
-                picked.append(article)
-                chosen.add(article)
-                taken_paragraphs |= _paragraph_keys(texts[article])
+        picked = _pick_topic_articles(political, texts, words, 2 * BLIND_PER_TOPIC, 3, chosen, taken_paragraphs)
         for index, split in enumerate(dealt):
             split.append([(i, f"topic:{topic}") for i in picked[index::2]])
     return _interleave(dealt[0]), _interleave(dealt[1])
@@ -266,17 +258,34 @@ def _draw_dev_round(
     pool = sorted(i for i, t in texts.items() if i not in blocked and MIN_TRAIN_CHARS <= len(t) <= MAX_TRAIN_CHARS)
     rng.shuffle(pool)
     political = [i for i in pool if len(POLITICAL.findall(texts[i])) >= 2]
+    chosen: set[str] = set()
     buckets = []
     for topic, words in TOPIC_WORDS.items():
-        picked = []
-        for article in sorted(political, key=lambda i, w=words: -_count(w, texts[i])):
-            if len(picked) == DEV_SECOND_PER_TOPIC or _count(words, texts[article]) < 2:
-                break
-            if not _paragraph_keys(texts[article]) & taken:
-                picked.append(article)
-                taken |= _paragraph_keys(texts[article])
+        picked = _pick_topic_articles(political, texts, words, DEV_SECOND_PER_TOPIC, 2, chosen, taken)
         buckets.append([(i, f"topic:{topic}") for i in picked])
     return [{"id": i, "drawn_for": "held_out"} for i in held_out] + _interleave(buckets)
+
+
+def _pick_topic_articles(
+    political: list[str],
+    texts: dict[str, str],
+    words: str,
+    count: int,
+    min_hits: int,
+    chosen: set[str],
+    taken: set[str],
+) -> list[str]:
+    """The first ``count`` articles of ``political`` ranked by how often they name the topic ``words`` (at least
+    ``min_hits`` times), none in ``chosen`` and none sharing a paragraph with ``taken``; both grow by the picks."""
+    picked = []
+    for article in sorted(political, key=lambda i: -_count(words, texts[i])):
+        if len(picked) == count or _count(words, texts[article]) < min_hits:
+            break
+        if article not in chosen and not _paragraph_keys(texts[article]) & taken:
+            picked.append(article)
+            chosen.add(article)
+            taken |= _paragraph_keys(texts[article])
+    return picked
 
 
 def main() -> None:
