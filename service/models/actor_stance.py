@@ -456,7 +456,9 @@ def load_actor_stance_model(
         artefact["classifier"],
         lexicon,
     )
-    from service.models.pair_head import HEAD_FILE, load_heads  # torch: only a process that loads models needs it
+    # torch: only a process that loads models needs these
+    from service.models.characters import use_batched_characters
+    from service.models.pair_head import HEAD_FILE, load_heads
 
     if not (path / HEAD_FILE).is_file():
         return ActorStanceModel(metadata["model_id"], metadata["version"], scorer, metadata)
@@ -464,6 +466,7 @@ def load_actor_stance_model(
     if same_stack(embeddings, ner_embeddings):
         embeddings = ner_embeddings
     else:
+        use_batched_characters(embeddings)
         quantize_stack(embeddings, quantize)
     return ActorStanceModel(metadata["model_id"], metadata["version"], scorer, metadata, heads, embeddings)
 

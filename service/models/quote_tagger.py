@@ -45,11 +45,13 @@ def load_quote_tagger(
     ``ner``'s embeddings where they are the ones it was trained over (the same stack: same names and sizes)."""
     from flair.models import SequenceTagger
 
+    from service.models.characters import use_batched_characters
     from service.models.viterbi import use_list_decoder
 
     tagger = load_model("QUOTE_MODEL", reference, SequenceTagger.load, hub_ids=False)
     tagger.eval()
     use_list_decoder(tagger)
+    use_batched_characters(tagger.embeddings)
     if quantize:
         quantize_tagger(tagger, QUANTIZED_PARTS)
     shared = same_stack(tagger.embeddings, ner.embeddings)
