@@ -20,6 +20,10 @@ import torch
 from flair.embeddings import CharacterEmbeddings
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+# The most characters (words × the longest word's length) one LSTM call pads to: a mini-batch of news sentences
+# is one call; a pathological word gets calls of its own.
+PADDED_CHARACTERS = 1 << 18
+
 
 class BatchedCharacterEmbeddings(CharacterEmbeddings):
     """A ``CharacterEmbeddings`` whose vectors come from one LSTM call per mini-batch (``use_batched_characters``)."""
@@ -44,14 +48,28 @@ class BatchedCharacterEmbeddings(CharacterEmbeddings):
         return [known[word] for word in words]
 
     def _word_vectors(self, indices: list[tuple[int, ...]]) -> torch.Tensor:
-        """The BiLSTM's output at each word's last character, one row per word, in order."""
-        lengths = torch.tensor([len(chars) for chars in indices])
+        """The BiLSTM's output at each word's last character, one row per word, in order. Words go to the LSTM
+        shortest first, in runs padded to at most ``PADDED_CHARACTERS`` characters, so that one very long word
+        (a 100,000-character token) does not pad every other word of the batch to its length."""
+        by_length = sorted(range(len(indices)), key=lambda i: len(indices[i]))
+        vectors = torch.empty((len(indices), self.embedding_length))
+        run: list[int] = []
+        for position, word in enumerate(by_length):
+            run.append(word)
+            following = by_length[position + 1] if position + 1 < len(by_length) else None
+            if following is None or (len(run) + 1) * len(indices[following]) > PADDED_CHARACTERS:
+                vectors[run] = self._run_vectors([indices[i] for i in run])
+                run = []
+        return vectors
+
+    def _run_vectors(self, words: list[tuple[int, ...]]) -> torch.Tensor:
+        lengths = torch.tensor([len(word) for word in words])
         longest = int(lengths.max())
-        chars = torch.tensor([word + (0,) * (longest - len(word)) for word in indices], dtype=torch.long)
+        chars = torch.tensor([word + (0,) * (longest - len(word)) for word in words], dtype=torch.long)
         embedded = self.char_embedding(chars.to(self.char_embedding.weight.device)).transpose(0, 1)
         packed = pack_padded_sequence(embedded, lengths, enforce_sorted=False)
         outputs, _ = pad_packed_sequence(self.char_rnn(packed)[0])
-        return outputs[lengths - 1, torch.arange(len(indices))]
+        return outputs[lengths - 1, torch.arange(len(words))]
 
 
 def _flair_placement(sentences: list[Any], indices: list[tuple[int, ...]]) -> list[int]:

@@ -7,7 +7,8 @@ import torch
 from flair.data import Sentence as FlairSentence
 from flair.embeddings import CharacterEmbeddings
 
-from service.models.characters import BatchedCharacterEmbeddings
+from service.models import characters
+from service.models.characters import PADDED_CHARACTERS, BatchedCharacterEmbeddings
 from service.models.ner import load_ner_model
 from service.text import split_sentences
 from tests.helpers import SHIPPED_NER
@@ -28,10 +29,15 @@ def fp32_characters():
     return next(e for e in stack.embeddings if isinstance(e, CharacterEmbeddings))
 
 
-def test_batched_vectors_are_flairs_per_sentence_vectors(fp32_characters, sample_text):
+@pytest.mark.parametrize("padded_characters", [PADDED_CHARACTERS, 64])
+def test_batched_vectors_are_flairs_per_sentence_vectors(fp32_characters, sample_text, monkeypatch, padded_characters):
+    """With the default padding budget the sample's sentences go in one call, a 3,000-character word in its own;
+    with a budget of 64 characters the words go in many short calls. Either way the vectors are Flair's."""
+    monkeypatch.setattr(characters, "PADDED_CHARACTERS", padded_characters)
     token_lists = [[token.text for token in s.tokens] for s in split_sentences(sample_text)[:40]]
     # A word twice in a sentence: Flair gives its earlier occurrence another word's vector, and so must this.
     token_lists.append(["De", "kat", "zag", "de", "hond", "en", "de", "kat", "."])
+    token_lists.append(["Een", "lang" * 750, "woord", "."])
     assert fp32_characters.__class__ is BatchedCharacterEmbeddings
 
     ours = _character_vectors(fp32_characters, token_lists)
@@ -45,7 +51,7 @@ def test_batched_vectors_are_flairs_per_sentence_vectors(fp32_characters, sample
         assert mine.shape == theirs.shape
         assert torch.allclose(mine, theirs, atol=1e-5)
     # Flair's placement, kept: the first "de" (position 3) has the vector of the word fourth longest, "kat".
-    repeated = ours[-1]
+    repeated = ours[-2]
     assert torch.equal(repeated[3], repeated[7]) and not torch.allclose(repeated[3], repeated[6])
 
 
