@@ -32,7 +32,7 @@ from service import lexicon
 from service.models.calibration import Calibration, calibrated
 from service.models.loading import ModelFileError, read_joblib_dict, read_metadata
 from service.models.ner import embed_tokens, quantize_stack, same_stack
-from service.models.stance_features import topic_text, transform_distinct
+from service.models.stance_features import topic_text, transform_distinct, trusted_inputs
 
 if TYPE_CHECKING:
     from service.models.pair_head import PairTokens
@@ -317,8 +317,9 @@ class SklearnPairScorer:
 
     def scores(self, marked: Sequence[str]) -> np.ndarray:
         """Position probabilities, shape ``(len(marked), len(POSITIONS))``, in ``POSITIONS`` order."""
-        features = featurise(marked, self.views, self.vectorizers, self.weights, self.lexicon)
-        probabilities = self.classifier.predict_proba(features)
+        with trusted_inputs():
+            features = featurise(marked, self.views, self.vectorizers, self.weights, self.lexicon)
+            probabilities = self.classifier.predict_proba(features)
         column = {label: i for i, label in enumerate(self.classifier.classes_)}
         ordered = np.column_stack(
             [probabilities[:, column[p]] if p in column else np.zeros(len(marked)) for p in POSITIONS]

@@ -22,7 +22,7 @@ import numpy as np
 
 from service.models.calibration import Calibration
 from service.models.loading import ModelFileError, load_model, read_joblib_dict, read_metadata
-from service.models.stance_features import featurise
+from service.models.stance_features import featurise, trusted_inputs
 
 POSITIONS: tuple[str, ...] = ("positive", "negative", "neutral")
 
@@ -69,8 +69,9 @@ class SklearnMember:
     classifier: Any
 
     def scores(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
-        features = featurise(pairs, self.views, self.vectorizers)
-        return _reorder(self.classifier.predict_proba(features), list(self.classifier.classes_), POSITIONS)
+        with trusted_inputs():
+            probabilities = self.classifier.predict_proba(featurise(pairs, self.views, self.vectorizers))
+        return _reorder(probabilities, list(self.classifier.classes_), POSITIONS)
 
 
 @dataclass(frozen=True)
@@ -98,8 +99,9 @@ class RelevanceGate:
 
     def relevance(self, windows: Sequence[str]) -> np.ndarray:
         """Probability that each window is about each topic, shape ``(len(windows), len(self.topics))``."""
-        features = featurise([(w, "") for w in windows], self.views, self.vectorizers)
-        return np.asarray(self.classifier.predict_proba(features), dtype=float)
+        with trusted_inputs():
+            features = featurise([(w, "") for w in windows], self.views, self.vectorizers)
+            return np.asarray(self.classifier.predict_proba(features), dtype=float)
 
 
 class StanceModel:

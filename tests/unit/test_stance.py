@@ -202,3 +202,23 @@ def test_a_repeated_text_is_vectorised_once_and_gets_the_same_row():
     vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4)).fit(texts)
     assert (transform_distinct(vectorizer, texts) != vectorizer.transform(texts)).nnz == 0
     assert transform_distinct(vectorizer, texts).shape == (4, len(vectorizer.vocabulary_))
+
+
+def test_the_stance_models_compute_without_sklearns_per_call_checks(model, actor_stance_model, monkeypatch):
+    """Their inputs are the fitted vectorisers' own output (``trusted_inputs``): scikit-learn is told so, and
+    checks no matrix for finiteness again."""
+    import sklearn
+    from sklearn.utils import validation
+
+    checked = []
+    check = validation._assert_all_finite
+    monkeypatch.setattr(
+        validation, "_assert_all_finite", lambda *a, **k: (checked.append(sklearn.get_config()), check(*a, **k))[1]
+    )
+    model.predict_relevant([IMMIGRATION, FOOTBALL])
+    sentence = "Rutte prijst Kaag om haar leiderschap."
+    actor_stance_model.predict([(sentence, (0, 5), (13, 17))])
+
+    assert checked, "the models call scikit-learn's input checks"
+    assert all(config["assume_finite"] and config["skip_parameter_validation"] for config in checked)
+    assert not sklearn.get_config()["assume_finite"]  # only within the models' calls
