@@ -35,7 +35,10 @@ RUN --mount=type=secret,id=ca_bundle \
     && /opt/venv/bin/pip install --require-hashes --no-deps ${TORCH_PIP_ARGS} -r /tmp/requirements.lock \
     && /opt/venv/bin/python -c "import sys, torch; sys.exit(torch.version.cuda and 'CUDA torch: use a CPU wheel')" \
     && find /opt/venv -name '*.a' -delete
-# Headers, C++ test binaries and test suites that a serving process never loads (~200 MB).
+# Packages a serving process never imports (the file says which and why), then headers, C++ test binaries and test
+# suites that it never loads (~200 MB).
+COPY docker/not-served.txt /tmp/not-served.txt
+RUN /opt/venv/bin/pip uninstall --yes --quiet -r /tmp/not-served.txt
 WORKDIR /opt/venv/lib/python3.11/site-packages
 RUN rm -rf torch/include torch/test torch/bin/*Test torch/bin/test_* torch/bin/protoc* \
     && find . -mindepth 2 -type d -name tests -prune -exec rm -rf {} +

@@ -1,13 +1,12 @@
-"""The shipped stance model through the real app: the app loads it once and scores with it, without gensim.
+"""The shipped stance model through the real app: the app loads it once and scores with it.
 
 Since stance-nl-compact 2.0.0 (trained on the corpus, ``training.stance_corpus``) the shipped classifier has no
-pooled fastText member; the pooled vectors stay available to ``training.stance`` (``tests/unit``)."""
+pooled fastText member (nor gensim: ``tests/api/test_served_imports.py``); the pooled vectors stay available to
+``training.stance`` (``tests/unit``)."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
@@ -28,15 +27,3 @@ def test_stance_endpoint_scores_with_the_loaded_model(client, stance_model) -> N
     assert immigration["relevant"] is True
     assert immigration["position"] == expected.position == "negative"
     assert immigration["scores"] == pytest.approx(expected.scores, abs=1e-4)  # the API rounds to 4 decimals
-
-
-def test_serving_the_model_needs_no_gensim() -> None:
-    """Loading the shipped model in a fresh process imports no gensim."""
-    script = (
-        "import sys; from service.models.stance import load_stance_model; "
-        f"load_stance_model({str(SHIPPED_STANCE)!r}); "
-        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'gensim'))"
-    )
-    root = SHIPPED_STANCE.parents[1]
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=root)
-    assert result.stdout.strip() == "[]"
