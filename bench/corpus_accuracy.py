@@ -23,6 +23,9 @@ gold actors by their mentions: a predicted actor is the gold actor that most of 
   the share right and the share on the other pole.
 - ``scored`` (issue and actor stances): every returned stance as ``[raw score of its position, right]``, what
   ``training/calibration.py`` fits the confidence curves to.
+- ``intervals``: the headline figures with a 95 % bootstrap interval over articles (the articles drawn again with
+  replacement, ``RESAMPLES`` times, seeded): how far a figure moves with the sample of articles, so that a
+  difference between two runs inside it is read as noise.
 
     python -m bench.corpus_accuracy --split dev --out bench/results/corpus_dev.json
 """
@@ -31,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from itertools import combinations
@@ -49,6 +53,9 @@ ACTOR_TYPES = frozenset({"PER", "ORG", "LOC"})
 OPPOSITE = {"positive": "negative", "negative": "positive"}
 # Upper edges of the confidence bins of the stance reliability tables (the last bin runs to 1).
 CONFIDENCE_BINS = (0.4, 0.5, 0.6, 0.7)
+# Bootstrap resamples of the articles behind ``intervals``, and the seed that makes them repeatable.
+RESAMPLES = 1000
+SEED = 2019
 Offsets = tuple[int, int]
 
 
@@ -101,6 +108,44 @@ class Scores:
         self.issue: dict[str, Counter] = defaultdict(Counter)
         self.reliability: dict[str, dict[int, Counter]] = {"issue": defaultdict(Counter), "actor": defaultdict(Counter)}
         self.scored: dict[str, list[list]] = {"issue": [], "actor": []}
+
+    @classmethod
+    def merged(cls, topics: Sequence[str], parts: Iterable[Scores]) -> Scores:
+        """One ``Scores`` holding the counts of all ``parts`` (each usually one article's)."""
+        total = cls(topics)
+        for part in parts:
+            for kind, counts in part.entities.items():
+                total.entities[kind].update(counts)
+            total.counts.update(part.counts)
+            for topic, counts in part.issue.items():
+                total.issue[topic].update(counts)
+            for kind, bins in part.reliability.items():
+                for bin_, counts in bins.items():
+                    total.reliability[kind][bin_].update(counts)
+            for kind, rows in part.scored.items():
+                total.scored[kind].extend(rows)
+        return total
+
+    def headline(self) -> dict[str, float | None]:
+        """The figures the README quotes, from the counts alone (cheap enough to compute a thousand times)."""
+        c = self.counts
+        micro = Counter()
+        for counts in self.entities.values():
+            micro.update(counts)
+        topic_f1 = [
+            prf(counts["correct"], counts["predicted"], counts["gold"])["f1"] or 0.0
+            for counts in (self.issue[topic] for topic in self.topics)
+            if counts["predicted"] or counts["gold"]
+        ]
+        return {
+            "entities_f1": prf(micro["correct"], micro["predicted"], micro["gold"])["f1"],
+            "links_f1": prf(c["link_right"], c["link_predicted"], c["link_gold"])["f1"],
+            "named_speaker_precision": _share(c["speaker_right"], c["speaker_predicted"]),
+            "named_speaker_recall": _share(c["speaker_recalled"], c["speaker_gold"]),
+            "actor_stance_precision": _share(c["pair_right"], c["pair_predicted"]),
+            "actor_stance_recall": _share(c["pair_recalled"], c["pair_gold"]),
+            "issue_macro_f1": round(sum(topic_f1) / len(topic_f1), 4) if topic_f1 else None,
+        }
 
     def add(self, article: Article, result: DocumentResult) -> None:
         mapping = map_actors(result, article)
@@ -281,15 +326,42 @@ def evaluate(articles: Iterable[Article], topics: Sequence[str]) -> dict:
     pipeline = build_pipeline(Settings.from_env())
     options = Options(actor_types=ACTOR_TYPES)
     results = pipeline.analyze([Document(a.text, options, id=a.id) for a in articles])
-    scores = Scores(topics)
+    parts = []
     for article, result in zip(articles, results, strict=True):
-        scores.add(article, result)
+        parts.append(Scores(topics))
+        parts[-1].add(article, result)
     return {
         "models": pipeline.model_info(),
         "actor_types": sorted(ACTOR_TYPES),
         "articles": len(articles),
-        **scores.report(),
+        **Scores.merged(topics, parts).report(),
+        "intervals": intervals(topics, parts),
     }
+
+
+def intervals(topics: Sequence[str], parts: Sequence[Scores], resamples: int = RESAMPLES) -> dict[str, dict]:
+    """Each headline figure of the articles' ``parts`` with its 95 % percentile bootstrap interval: the articles
+    drawn again with replacement ``resamples`` times (seeded, so a rerun gives the same bounds)."""
+    draw = random.Random(SEED)
+    figures = Scores.merged(topics, parts).headline()
+    samples: dict[str, list[float]] = {name: [] for name in figures}
+    for _ in range(resamples):
+        resampled = Scores.merged(topics, draw.choices(parts, k=len(parts))).headline()
+        for name, value in resampled.items():
+            if value is not None:
+                samples[name].append(value)
+    return {name: {"value": value, "ci95": _percentiles(samples[name])} for name, value in figures.items()}
+
+
+def _percentiles(values: list[float]) -> list[float] | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return [ordered[int(0.025 * (len(ordered) - 1))], ordered[int(0.975 * (len(ordered) - 1))]]
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
 
 
 def main(argv: list[str] | None = None) -> dict:

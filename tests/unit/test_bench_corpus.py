@@ -1,7 +1,7 @@
 """The corpus bench's scoring (``bench.corpus_accuracy.Scores``) on a hand-made pipeline result against a hand-made
 gold record: each layer's right, wrong and missed items land in the counts they should."""
 
-from bench.corpus_accuracy import Scores, map_actors
+from bench.corpus_accuracy import Scores, intervals, map_actors
 from corpus.store import Article
 from service.models.ner import Entity
 from service.results import ActorResult, DocumentResult, Mention, ModelInfo, ModelsUsed, Quote, Span, Stance
@@ -86,3 +86,35 @@ def test_issue_stances_are_binned_by_confidence_with_the_share_right_and_on_the_
     [row] = scores.report()["issue_stance"]["reliability"]
     assert row["returned"] == 2 and row["correct"] == 0.0 and row["opposite"] == 0.5
     assert row["confidence"][0] <= _result().actors[2].stances[0].confidence < row["confidence"][1]
+
+
+def _nothing_found() -> DocumentResult:
+    model = ModelInfo("m", "1")
+    return DocumentResult(None, None, None, ModelsUsed(model, model, model), (), (), ())
+
+
+def _article_scores(result: DocumentResult) -> Scores:
+    scores = Scores(("Immigration", "EU"))
+    scores.add(Article(GOLD, TEXT), result)
+    return scores
+
+
+def test_per_article_counts_merge_into_what_one_scores_of_all_articles_reports():
+    together = Scores(("Immigration", "EU"))
+    together.add(Article(GOLD, TEXT), _result())
+    together.add(Article(GOLD, TEXT), _nothing_found())
+    parts = [_article_scores(_result()), _article_scores(_nothing_found())]
+    assert Scores.merged(("Immigration", "EU"), parts).report() == together.report()
+
+
+def test_bootstrap_intervals_hold_each_figure_repeat_and_close_where_articles_agree():
+    parts = [_article_scores(_result()), _article_scores(_nothing_found())] * 4
+    found = intervals(("Immigration", "EU"), parts, resamples=200)
+    recall = found["named_speaker_recall"]
+    assert recall["value"] == 0.5 and recall["ci95"][0] < 0.5 < recall["ci95"][1]
+    for figure in found.values():
+        assert figure["value"] is None or figure["ci95"][0] <= figure["value"] <= figure["ci95"][1]
+    assert intervals(("Immigration", "EU"), parts, resamples=200) == found
+
+    alike = intervals(("Immigration", "EU"), [_article_scores(_result())] * 5, resamples=50)
+    assert all(f["ci95"] == [f["value"]] * 2 for f in alike.values() if f["value"] is not None)
