@@ -52,15 +52,14 @@ class BatchedCharacterEmbeddings(CharacterEmbeddings):
         shortest first, in runs padded to at most ``PADDED_CHARACTERS`` characters, so that one very long word
         (a 100,000-character token) does not pad every other word of the batch to its length."""
         by_length = sorted(range(len(indices)), key=lambda i: len(indices[i]))
-        vectors = torch.empty((len(indices), self.embedding_length))
-        run: list[int] = []
+        runs: list[list[int]] = [[]]
         for position, word in enumerate(by_length):
-            run.append(word)
+            runs[-1].append(word)
             following = by_length[position + 1] if position + 1 < len(by_length) else None
-            if following is None or (len(run) + 1) * len(indices[following]) > PADDED_CHARACTERS:
-                vectors[run] = self._run_vectors([indices[i] for i in run])
-                run = []
-        return vectors
+            if following is not None and (len(runs[-1]) + 1) * len(indices[following]) > PADDED_CHARACTERS:
+                runs.append([])
+        outputs = torch.cat([self._run_vectors([indices[i] for i in run]) for run in runs])
+        return outputs[torch.tensor(by_length).argsort().to(outputs.device)]
 
     def _run_vectors(self, words: list[tuple[int, ...]]) -> torch.Tensor:
         lengths = torch.tensor([len(word) for word in words])
