@@ -84,7 +84,8 @@ corpus-stats: install
 ## The service as it stands, scored on the corpus dev split for every layer (where models and rules are chosen):
 ## bench/results/corpus_dev.json. The test split is read once per model, by hand: bench.corpus_accuracy --split test.
 corpus-dev: install
-	$(PY) -m bench.corpus_accuracy --split dev --out bench/results/corpus_dev.json
+	$(PY) -m bench.corpus_accuracy --split dev --out bench/results/corpus_dev.json \
+		--per-article bench/results/corpus_dev_articles.jsonl
 
 lint: install-dev
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

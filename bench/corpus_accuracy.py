@@ -25,9 +25,12 @@ gold actors by their mentions: a predicted actor is the gold actor that most of 
   ``training/calibration.py`` fits the confidence curves to.
 - ``intervals``: the headline figures with a 95 % bootstrap interval over articles (the articles drawn again with
   replacement, ``RESAMPLES`` times, seeded): how far a figure moves with the sample of articles, so that a
-  difference between two runs inside it is read as noise.
+  difference between two runs inside it is read as noise. With ``--per-article FILE`` each article's counts go to
+  a JSON Lines file too (a header line with the split and topics, then one line per article), which
+  ``bench.corpus_compare`` reads to compare two runs on the same articles pairwise.
 
-    python -m bench.corpus_accuracy --split dev --out bench/results/corpus_dev.json
+    python -m bench.corpus_accuracy --split dev --out bench/results/corpus_dev.json \
+        --per-article bench/results/corpus_dev_articles.jsonl
 """
 
 from __future__ import annotations
@@ -125,6 +128,24 @@ class Scores:
             for kind, rows in part.scored.items():
                 total.scored[kind].extend(rows)
         return total
+
+    def counts_record(self) -> dict:
+        """The counts behind ``headline`` as plain JSON (``from_record`` reads them back)."""
+        return {
+            "counts": _nonzero(self.counts),
+            "entities": {kind: _nonzero(counts) for kind, counts in self.entities.items()},
+            "issue": {topic: _nonzero(counts) for topic, counts in self.issue.items() if +counts},
+        }
+
+    @classmethod
+    def from_record(cls, topics: Sequence[str], record: dict) -> Scores:
+        scores = cls(topics)
+        scores.counts.update(record["counts"])
+        for kind, counts in record["entities"].items():
+            scores.entities[kind].update(counts)
+        for topic, counts in record["issue"].items():
+            scores.issue[topic].update(counts)
+        return scores
 
     def headline(self) -> dict[str, float | None]:
         """The figures the README quotes, from the counts alone (cheap enough to compute a thousand times)."""
@@ -319,7 +340,8 @@ class Scores:
         ]
 
 
-def evaluate(articles: Iterable[Article], topics: Sequence[str]) -> dict:
+def evaluate(articles: Iterable[Article], topics: Sequence[str], per_article: Path | None = None) -> dict:
+    """The report of the service on ``articles``; with ``per_article``, each article's counts written there."""
     from service.state import build_pipeline  # loads torch: imported only when the bench really runs
 
     articles = list(articles)
@@ -330,6 +352,8 @@ def evaluate(articles: Iterable[Article], topics: Sequence[str]) -> dict:
     for article, result in zip(articles, results, strict=True):
         parts.append(Scores(topics))
         parts[-1].add(article, result)
+    if per_article is not None:
+        write_article_counts(per_article, articles, topics, parts)
     return {
         "models": pipeline.model_info(),
         "actor_types": sorted(ACTOR_TYPES),
@@ -337,6 +361,25 @@ def evaluate(articles: Iterable[Article], topics: Sequence[str]) -> dict:
         **Scores.merged(topics, parts).report(),
         "intervals": intervals(topics, parts),
     }
+
+
+def write_article_counts(
+    path: Path, articles: Sequence[Article], topics: Sequence[str], parts: Sequence[Scores]
+) -> None:
+    """A header line (split, topics), then one line per article: its id and counts."""
+    lines = [json.dumps({"split": articles[0].record["split"] if articles else None, "topics": list(topics)})]
+    lines += [
+        json.dumps({"id": article.id, **part.counts_record()}, sort_keys=True)
+        for article, part in zip(articles, parts, strict=True)
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def read_article_counts(path: Path) -> tuple[dict, dict[str, Scores]]:
+    """The header and, by article id, the counts ``write_article_counts`` wrote."""
+    header, *rows = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    return header, {row["id"]: Scores.from_record(header["topics"], row) for row in rows}
 
 
 def intervals(topics: Sequence[str], parts: Sequence[Scores], resamples: int = RESAMPLES) -> dict[str, dict]:
@@ -350,14 +393,19 @@ def intervals(topics: Sequence[str], parts: Sequence[Scores], resamples: int = R
         for name, value in resampled.items():
             if value is not None:
                 samples[name].append(value)
-    return {name: {"value": value, "ci95": _percentiles(samples[name])} for name, value in figures.items()}
+    return {name: {"value": value, "ci95": percentiles(samples[name])} for name, value in figures.items()}
 
 
-def _percentiles(values: list[float]) -> list[float] | None:
+def percentiles(values: list[float]) -> list[float] | None:
+    """The 2.5th and 97.5th percentiles of ``values`` (None for none)."""
     if not values:
         return None
     ordered = sorted(values)
-    return [ordered[int(0.025 * (len(ordered) - 1))], ordered[int(0.975 * (len(ordered) - 1))]]
+    return [round(ordered[int(0.025 * (len(ordered) - 1))], 4), round(ordered[int(0.975 * (len(ordered) - 1))], 4)]
+
+
+def _nonzero(counts: Counter) -> dict[str, int]:
+    return {key: value for key, value in sorted(counts.items()) if value}
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -370,13 +418,14 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--corpus", type=Path, default=CORPUS_DIR)
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--per-article", type=Path, help="also write each article's counts here (JSON Lines)")
     args = parser.parse_args(argv)
     ids = [r["id"] for _, r in read_records(split_path(args.split, args.corpus))]
     articles = load_split(args.split, load_texts(ids, news2019_path(args.shared)), args.corpus)
     report = {
         "corpus": args.corpus.name,
         "split": args.split,
-        **evaluate(articles, issue_topics(topics_path(args.shared))),
+        **evaluate(articles, issue_topics(topics_path(args.shared)), args.per_article),
     }
     write_report(report, args.out)
     print(json.dumps(report, indent=1))

@@ -1,7 +1,8 @@
 """The corpus bench's scoring (``bench.corpus_accuracy.Scores``) on a hand-made pipeline result against a hand-made
 gold record: each layer's right, wrong and missed items land in the counts they should."""
 
-from bench.corpus_accuracy import Scores, intervals, map_actors
+from bench.corpus_accuracy import Scores, intervals, map_actors, read_article_counts, write_article_counts
+from bench.corpus_compare import compare
 from corpus.store import Article
 from service.models.ner import Entity
 from service.results import ActorResult, DocumentResult, Mention, ModelInfo, ModelsUsed, Quote, Span, Stance
@@ -118,3 +119,24 @@ def test_bootstrap_intervals_hold_each_figure_repeat_and_close_where_articles_ag
 
     alike = intervals(("Immigration", "EU"), [_article_scores(_result())] * 5, resamples=50)
     assert all(f["ci95"] == [f["value"]] * 2 for f in alike.values() if f["value"] is not None)
+
+
+def test_article_counts_read_back_to_the_same_figures(tmp_path):
+    parts = [_article_scores(_result()), _article_scores(_nothing_found())]
+    articles = [Article({**GOLD, "id": "a", "split": "dev"}, TEXT), Article({**GOLD, "id": "b", "split": "dev"}, TEXT)]
+    write_article_counts(tmp_path / "run.jsonl", articles, ("Immigration", "EU"), parts)
+    header, read = read_article_counts(tmp_path / "run.jsonl")
+    assert header == {"split": "dev", "topics": ["Immigration", "EU"]}
+    assert [read[i].headline() for i in ("a", "b")] == [part.headline() for part in parts]
+
+
+def test_a_run_compared_with_itself_differs_by_nothing_and_a_better_run_by_its_gain():
+    topics = ("Immigration", "EU")
+    run_a = [_article_scores(_nothing_found()) for _ in range(6)]
+    same = compare(topics, run_a, run_a, resamples=100)
+    assert all(f["difference"] in (0.0, None) and f["ci95"] in ([0.0, 0.0], None) for f in same.values())
+
+    run_b = [_article_scores(_result())] * 3 + run_a[3:]  # half the articles: the quote and its speaker found
+    better = compare(topics, run_a, run_b, resamples=100)["named_speaker_recall"]
+    assert (better["a"], better["b"], better["difference"]) == (0.0, 0.5, 0.5)
+    assert 0.0 < better["ci95"][0] <= better["ci95"][1] and better["b_better"] > 0.95
