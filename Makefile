@@ -8,7 +8,7 @@ FAST_TESTS := not slow and not server and not browser and not training
 # Where `make lock` finds the CPU torch wheel besides PyPI: pip's configured find-links here; elsewhere e.g.
 # make lock LOCK_SOURCES="--extra-index-url https://download.pytorch.org/whl/cpu"
 LOCK_SOURCES ?= $(addprefix --find-links ,$(shell $(PYTHON) -m pip config get global.find-links 2>/dev/null))
-LOCK_ARGS = --generate-hashes --python-version 3.11 --no-header --quiet $(LOCK_SOURCES)
+LOCK_ARGS = --generate-hashes --no-strip-extras --python-version 3.11 --no-header --quiet $(LOCK_SOURCES)
 
 .PHONY: run test test-fast lint install install-dev lock browser-deps bench-deps bench lint-deploy container-test soak audit \
 	corpus-check corpus-stats corpus-dev
@@ -29,7 +29,9 @@ install-dev: $(VENV)/.dev
 
 ## After editing requirements.txt or requirements-dev.txt: resolve them again into the hashed locks (uv, pinned
 ## in requirements-dev.txt; keeps the locked versions it can, add --upgrade to LOCK_ARGS to move them). The dev
-## lock is resolved within the runtime lock, so tests run on the versions that are deployed.
+## lock is resolved within the runtime lock, so tests run on the versions that are deployed. Extras stay in the
+## locks (--no-strip-extras): pip's --require-hashes refuses a dependency asked for with extras ("CacheControl
+## [filecache]>=0.13" of pip-audit) whose pin lacks them as soon as a newer release exists (pypa/pip#9644).
 lock: install-dev
 	$(VENV)/bin/uv pip compile requirements.txt --output-file requirements.lock $(LOCK_ARGS)
 	$(VENV)/bin/uv pip compile requirements-dev.txt --constraint requirements.lock --output-file requirements-dev.lock \

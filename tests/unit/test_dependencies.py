@@ -17,9 +17,10 @@ from packaging.utils import canonicalize_name
 
 from service.config import PROJECT_ROOT
 
-# A lock entry: "name==version \" followed by its "--hash=sha256:..." lines.
+# A lock entry: "name==version \" or "name[extras]==version \" followed by its "--hash=sha256:..." lines.
 LOCK_ENTRY = re.compile(
-    r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)==(?P<version>\S+)(?P<rest>(?:\s*\\\n\s+--hash=\S+)*)", re.MULTILINE
+    r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^]]*\])?==(?P<version>\S+)(?P<rest>(?:\s*\\\n\s+--hash=\S+)*)",
+    re.MULTILINE,
 )
 
 
