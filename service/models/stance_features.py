@@ -128,7 +128,8 @@ def transform_distinct(vectorizer: Any, texts: Sequence[str]) -> Any:
 
 def trusted_inputs() -> AbstractContextManager:
     """scikit-learn with its per-call checks off: each ``transform`` and ``predict_proba`` checks its arguments'
-    types and values and its input's finiteness, which on the few windows of one article cost about 5 % of a whole
-    analysis. The inputs here are texts for the fitted vectorisers and the sparse matrices they return (finite,
-    of the fitted width), so the stance models compute within this context."""
+    types and values and its input's finiteness, which on the few windows of one article cost about 1.5 % of a
+    whole analysis (bench/results/pipeline_cost_sklearn_checks.json). The inputs here are texts for the fitted
+    vectorisers and the sparse matrices they return (finite, of the fitted width), so the stance models compute
+    within this context."""
     return sklearn.config_context(assume_finite=True, skip_parameter_validation=True)
