@@ -32,7 +32,7 @@ from service import lexicon
 from service.models.calibration import Calibration, calibrated
 from service.models.loading import ModelFileError, read_joblib_dict, read_metadata
 from service.models.ner import embed_tokens, quantize_stack, same_stack
-from service.models.stance_features import topic_text, transform_distinct, trusted_inputs
+from service.models.stance_features import served_vectorizer, topic_text, transform_distinct, trusted_inputs
 
 if TYPE_CHECKING:
     from service.models.pair_head import PairTokens
@@ -452,7 +452,7 @@ def load_actor_stance_model(
     lexicon = PolarityLexicon(MappingProxyType(dict(artefact["word_polarity"])))
     scorer = SklearnPairScorer(
         tuple(artefact["views"]),
-        tuple(artefact["vectorizers"]),
+        tuple(served_vectorizer(vectorizer) for vectorizer in artefact["vectorizers"]),
         tuple(float(w) for w in artefact["weights"]),
         artefact["classifier"],
         lexicon,

@@ -22,7 +22,7 @@ import numpy as np
 
 from service.models.calibration import Calibration
 from service.models.loading import ModelFileError, load_model, read_joblib_dict, read_metadata
-from service.models.stance_features import featurise, trusted_inputs
+from service.models.stance_features import featurise, served_vectorizer, trusted_inputs
 
 POSITIONS: tuple[str, ...] = ("positive", "negative", "neutral")
 
@@ -207,7 +207,8 @@ def _load_artefact(path: Path) -> dict[str, Any]:
 
 
 def _member(part: Mapping[str, Any]) -> SklearnMember:
-    return SklearnMember(tuple(part["views"]), tuple(part["vectorizers"]), part["classifier"])
+    vectorizers = tuple(served_vectorizer(vectorizer) for vectorizer in part["vectorizers"])
+    return SklearnMember(tuple(part["views"]), vectorizers, part["classifier"])
 
 
 def _load_scorer(directory: Path) -> SklearnStanceScorer:

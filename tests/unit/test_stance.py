@@ -11,7 +11,13 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from service.models.loading import ModelLoadError
 from service.models.stance import POSITIONS, StanceModel, TopicStance, load_stance_model
-from service.models.stance_features import normalise_window, stance_window, transform_distinct
+from service.models.stance_features import (
+    WordwiseCharNgrams,
+    normalise_window,
+    served_vectorizer,
+    stance_window,
+    transform_distinct,
+)
 from service.text import split_sentences
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "stance-nl-compact"
@@ -202,6 +208,52 @@ def test_a_repeated_text_is_vectorised_once_and_gets_the_same_row():
     vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4)).fit(texts)
     assert (transform_distinct(vectorizer, texts) != vectorizer.transform(texts)).nnz == 0
     assert transform_distinct(vectorizer, texts).shape == (4, len(vectorizer.vocabulary_))
+
+
+WORDWISE_TEXTS = [
+    "Rutte wil minder asiel, en Rutte wil het nu.",  # a repeated word counts twice
+    "  KAAG\twil\n\nmeer   hulp  ",  # case and runs of any whitespace
+    "Erdoğan en İstanbul: café, naïef — €5 😀",  # accents, dotted capital I, symbols
+    "",
+    "xqzv",  # no n-gram in the vocabulary
+]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"sublinear_tf": True},
+        {"binary": True, "use_idf": False},
+        {"norm": None, "smooth_idf": False},
+        {"norm": "l1", "lowercase": False, "strip_accents": "unicode"},
+    ],
+)
+def test_wordwise_char_ngrams_give_the_vectorisers_own_matrix(options):
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), **options).fit([TEXT, IMMIGRATION, FOOTBALL])
+    wordwise = WordwiseCharNgrams(vectorizer, cache_size=4)  # smaller than the texts' words: the cache evicts
+
+    for texts in (WORDWISE_TEXTS, [TEXT, FOOTBALL, *WORDWISE_TEXTS]):
+        expected, served = vectorizer.transform(texts), wordwise.transform(texts)
+        assert type(served) is type(expected) and served.shape == expected.shape
+        assert (served != expected).nnz == 0
+
+
+def test_the_loaded_models_serve_their_char_wb_vectorisers_wordwise(model, actor_stance_model):
+    gate_and_members = [model._gate.vectorizers, *(member.vectorizers for member in model._scorer.members)]
+    served = [*actor_stance_model.scorer.vectorizers, *(v for vectorizers in gate_and_members for v in vectorizers)]
+    wordwise = [v for v in served if isinstance(v, WordwiseCharNgrams)]
+    assert wordwise and all(v.vectorizer.analyzer == "char_wb" for v in wordwise)
+    assert all(v.analyzer != "char_wb" for v in served if not isinstance(v, WordwiseCharNgrams))
+    for vectorizer in wordwise:
+        windows = [IMMIGRATION, FOOTBALL, TEXT]
+        assert (vectorizer.transform(windows) != vectorizer.vectorizer.transform(windows)).nnz == 0
+
+
+def test_only_a_char_wb_vectoriser_is_read_wordwise():
+    words = TfidfVectorizer(analyzer="word").fit([TEXT])
+    assert served_vectorizer(words) is words
+    with pytest.raises(ValueError, match="char_wb"):
+        WordwiseCharNgrams(TfidfVectorizer(analyzer="char").fit([TEXT]))
 
 
 def test_the_stance_models_compute_without_sklearns_per_call_checks(model, actor_stance_model, monkeypatch):
