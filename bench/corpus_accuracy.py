@@ -2,7 +2,8 @@
 
 Every article goes through the real pipeline as the service builds it (``service.state.build_pipeline`` with the
 settings from the environment, actor types PER, ORG and LOC as in the corpus). Predicted actors are mapped to
-gold actors by their mentions: a predicted actor is the gold actor that most of its mention offsets overlap.
+gold actors by their mentions: a predicted actor is the gold actor that most of its names overlap (where none of
+its names overlaps a gold mention, most of its other mentions).
 
 - ``entities``: exact span and type, precision / recall / F1 per type and micro (the refined entities the
   response returns).
@@ -42,6 +43,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from itertools import combinations
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bench.harness import write_report
 from corpus.articles import DEFAULT_SHARED, load_texts, news2019_path, topics_path
@@ -50,7 +52,10 @@ from corpus.pairs import NEUTRAL, actor_pairs
 from corpus.store import CORPUS_DIR, Article, load_split, read_records, split_path
 from service.config import Settings
 from service.documents import Document, Options
-from service.results import DocumentResult
+from service.results import DocumentResult, Mention
+
+if TYPE_CHECKING:
+    from service.pipeline import Pipeline
 
 ACTOR_TYPES = frozenset({"PER", "ORG", "LOC"})
 OPPOSITE = {"positive": "negative", "negative": "positive"}
@@ -81,18 +86,29 @@ def _overlap(a: Sequence[int], b: Sequence[int]) -> int:
 
 
 def map_actors(result: DocumentResult, article: Article) -> dict[str, int]:
-    """Predicted actor id -> the gold actor most of its mentions overlap (absent when none overlaps)."""
+    """Predicted actor id -> the gold actor most of its names overlap, or where none of its names overlaps a gold
+    mention, most of its other mentions (absent when none overlaps).
+
+    An actor is who its names name (its ``name`` is what a client reads): pronouns and descriptions linked to it
+    wrongly are the links' errors, counted there, and must not turn the actor into another one, which would count
+    its quotes and stances wrong as well."""
     mapping = {}
     for actor in result.actors:
-        votes = Counter(
-            gold["id"]
-            for mention in actor.mentions
-            for gold in article.record["actors"]
-            if any(_overlap((mention.start, mention.end), m) for m in gold["mentions"])
-        )
+        names = [mention for mention in actor.mentions if mention.kind == "name"]
+        votes = _gold_votes(names, article) or _gold_votes(actor.mentions, article)
         if votes:
             mapping[actor.id] = votes.most_common(1)[0][0]
     return mapping
+
+
+def _gold_votes(mentions: Sequence[Mention], article: Article) -> Counter:
+    """For each gold actor, how many of ``mentions`` overlap one of its mentions."""
+    return Counter(
+        gold["id"]
+        for mention in mentions
+        for gold in article.record["actors"]
+        if any(_overlap((mention.start, mention.end), m) for m in gold["mentions"])
+    )
 
 
 def _plain(topic: str) -> str:
@@ -346,12 +362,7 @@ def evaluate(articles: Iterable[Article], topics: Sequence[str], per_article: Pa
 
     articles = list(articles)
     pipeline = build_pipeline(Settings.from_env())
-    options = Options(actor_types=ACTOR_TYPES)
-    results = pipeline.analyze([Document(a.text, options, id=a.id) for a in articles])
-    parts = []
-    for article, result in zip(articles, results, strict=True):
-        parts.append(Scores(topics))
-        parts[-1].add(article, result)
+    parts = score_articles(pipeline, articles, topics)
     if per_article is not None:
         write_article_counts(per_article, articles, topics, parts)
     return {
@@ -361,6 +372,17 @@ def evaluate(articles: Iterable[Article], topics: Sequence[str], per_article: Pa
         **Scores.merged(topics, parts).report(),
         "intervals": intervals(topics, parts),
     }
+
+
+def score_articles(pipeline: Pipeline, articles: Sequence[Article], topics: Sequence[str]) -> list[Scores]:
+    """Each article's counts for what ``pipeline`` returns on it (the corpus's actor types)."""
+    options = Options(actor_types=ACTOR_TYPES)
+    results = pipeline.analyze([Document(a.text, options, id=a.id) for a in articles])
+    parts = []
+    for article, result in zip(articles, results, strict=True):
+        parts.append(Scores(topics))
+        parts[-1].add(article, result)
+    return parts
 
 
 def write_article_counts(

@@ -9,7 +9,8 @@ the reference as the annotators did, so later references see the article as it r
 The heads a description may end in are the heads of the train split's annotated descriptions that occur at
 least ``--min-head-count`` times. The regularisation (C) and the two thresholds (pronouns, descriptions) are
 chosen on dev by the F1 of the links (a reference linked to the annotated actor, with the annotated offsets), each
-threshold among those at least as precise as a floor (``precision_floors``). The hand-written resolver
+threshold among those at least as precise as a floor (``precision_floors``); ``training.coref_thresholds`` can
+choose them through the whole service instead, where what a link costs the quotes shows. The hand-written resolver
 (``service.coref``) is scored on the same input beside it (without the possessives it also resolves, which the
 guideline does not mark). Whether first names give a gender was decided by cross-validation on train
 (``--cross-validate``), the test split is read with ``--score-test`` once per shipped ranker.

@@ -1,6 +1,8 @@
 """The corpus bench's scoring (``bench.corpus_accuracy.Scores``) on a hand-made pipeline result against a hand-made
 gold record: each layer's right, wrong and missed items land in the counts they should."""
 
+from dataclasses import replace
+
 from bench.corpus_accuracy import Scores, intervals, map_actors, read_article_counts, write_article_counts
 from bench.corpus_compare import compare
 from corpus.store import Article
@@ -61,6 +63,21 @@ def test_predicted_actors_map_to_the_gold_actor_their_mentions_overlap():
         "per:rutte-3": 1,
         "org:pvv": 3,
     }
+
+
+def test_an_actor_maps_by_its_names_before_its_pronouns():
+    """Wilders's actor with two wrongly linked pronouns of Rutte's ("Hij" taken as Rutte's in the gold below) is
+    still Wilders: its name decides; an actor with no name that overlaps the gold maps by its other mentions."""
+    gold = {**GOLD, "actors": [
+        {"id": 1, "type": "PER", "mentions": [[0, 5], [22, 25], [72, 75], [78, 83]]},
+        {"id": 2, "type": "PER", "mentions": [[13, 20], [49, 56]]},
+    ]}  # fmt: skip
+    pronouns = (Mention("Hij", 22, 25, 1, 0.9, kind="pronoun"), Mention("hem", 72, 75, 2, 0.9, kind="pronoun"))
+    wilders = replace(_actor("per:wilders", [(13, 20)], []), mentions=(Mention("Wilders", 13, 20, 0, 1.0), *pronouns))
+    unnamed = replace(_actor("per:x", [], []), mentions=pronouns[:1])
+    result = replace(_result(), actors=(wilders, unnamed))
+
+    assert map_actors(result, Article(gold, TEXT)) == {"per:wilders": 2, "per:x": 1}
 
 
 def test_every_layer_counts_right_wrong_and_missed_items():
