@@ -13,9 +13,10 @@ passes, each linear in the text (every look-around is bounded to a few tokens or
    on its line is a headline, and a quote that is only an unattributed word or two is a scare quote: neither
    is returned.
 
-A speaker's noun phrase resolves to the actor of the mention it overlaps (a person first); a pronoun that
-reference resolution left unlinked takes the speaker of the quote just before (within three sentences);
-anything else stays an unnamed source (``speaker`` None, ``speaker_text`` set).
+A speaker's noun phrase resolves to the actor of the mention it overlaps (a person first; an opening possessive
+is a determiner, not the speaker: "Zijn partij stelt"); a pronoun that reference resolution left unlinked takes
+the speaker of the quote just before (within three sentences); anything else stays an unnamed source
+(``speaker`` None, ``speaker_text`` set).
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ _PRONOUNS = lexicon.tagged("pronouns", "subject") | lexicon.tagged("pronouns", "
 _MASCULINE = lexicon.tagged("pronouns", "masculine")
 _FEMININE = lexicon.tagged("pronouns", "feminine")
 _PERSON_PRONOUNS = _PRONOUNS & (_MASCULINE | _FEMININE)
+_POSSESSIVES = lexicon.tagged("pronouns", "possessive")
 _SPOKESPERSONS = lexicon.tagged("roles", "spokesperson")
 _DETERMINERS = lexicon.words("determiners")
 _NAME_PARTICLES = lexicon.words("name_particles")
@@ -1016,6 +1018,18 @@ def _recent_speaker(document: _Document, draft: _Draft, previous: Quote | None) 
     return previous.speaker if near else None
 
 
+def _naming_words(document: _Document, start: int, end: int) -> tuple[int, int]:
+    """The part of a speaker's words ``[start, end)`` whose mentions name the speaker: without an opening
+    possessive, which is a determiner ("Zijn partij stelt", "haar advocaat zegt": the party, the lawyer, not the
+    man or woman the possessive stands for), except before a spokesperson ("zijn woordvoerder"), who speaks for
+    them."""
+    first, last = document.token_at_or_after(start), document.token_at_or_after(end)
+    words = document.tokens[first:last]
+    if len(words) > 1 and words[0].text.lower() in _POSSESSIVES and words[-1].text.lower() not in _SPOKESPERSONS:
+        return words[1].start, end
+    return start, end
+
+
 def _finish(document: _Document, draft: _Draft, previous: Quote | None) -> Quote:
     """The quote with its speaker resolved: the actor of the speaker's mention; for a pronoun no mention
     covers, the speaker of the quote just before ("zegt hij" after ",,…'', zegt Rutte"). Which actor a pronoun
@@ -1027,7 +1041,7 @@ def _finish(document: _Document, draft: _Draft, previous: Quote | None) -> Quote
     if draft.attribution is not None and draft.attribution.speaker_span is not None:
         start, end = draft.attribution.speaker_span
         speaker_text = document.span(start, end)
-        speaker = document.actor_at(start, end)
+        speaker = document.actor_at(*_naming_words(document, start, end))
         if speaker is None and speaker_text.text.split()[-1].lower() in _SPOKESPERSONS:
             speaker = _spoken_for(document, end)
         speaker_id = speaker.id if speaker is not None else None

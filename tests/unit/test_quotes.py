@@ -395,3 +395,15 @@ def test_a_spokesperson_speaks_for_the_actor_after_van_and_for_no_one_without_it
     shell, police = quotes_of(text, [mention(text, "Shell", "org:shell")])
     assert (shell.speaker, shell.speaker_text.text) == ("org:shell", "Een woordvoerder")
     assert police.speaker is None and police.speaker_text.text == "Een woordvoerder"
+
+
+def test_an_opening_possessive_does_not_name_the_speaker_except_before_a_spokesperson() -> None:
+    """ "Zijn partij" speaks for the party, not for the man "Zijn" stands for; "zijn woordvoerder" speaks for him."""
+    text = (
+        "Wilders kondigde het plan maandag aan. Zijn partij stelt dat de grenzen dicht moeten. "
+        "Zijn woordvoerder zegt dat het voorstel deze week komt."
+    )
+    possessives = [mention(text, "Zijn", "per:geert-wilders", occurrence) for occurrence in (0, 1)]
+    party, spokesperson = quotes_of(text, [mention(text, "Wilders", "per:geert-wilders"), *possessives])
+    assert (party.speaker, party.speaker_text.text) == (None, "Zijn partij")
+    assert (spokesperson.speaker, spokesperson.speaker_text.text) == ("per:geert-wilders", "Zijn woordvoerder")
