@@ -1020,13 +1020,12 @@ def _recent_speaker(document: _Document, draft: _Draft, previous: Quote | None) 
 
 def _naming_words(document: _Document, start: int, end: int) -> tuple[int, int]:
     """The part of a speaker's words ``[start, end)`` whose mentions name the speaker: without an opening
-    possessive, which is a determiner ("Zijn partij stelt", "haar advocaat zegt": the party, the lawyer, not the
-    man or woman the possessive stands for), except before a spokesperson ("zijn woordvoerder"), who speaks for
-    them."""
+    possessive, which is a determiner ("Zijn partij stelt": the party, not the man "Zijn" stands for), except
+    before a spokesperson ("zijn woordvoerder"), who speaks for him."""
     first, last = document.token_at_or_after(start), document.token_at_or_after(end)
-    words = document.tokens[first:last]
-    if len(words) > 1 and words[0].text.lower() in _POSSESSIVES and words[-1].text.lower() not in _SPOKESPERSONS:
-        return words[1].start, end
+    words = [token.text.lower() for token in document.tokens[first:last]]
+    if len(words) > 1 and words[0] in _POSSESSIVES and not _SPOKESPERSONS.intersection(words[1:]):
+        return document.tokens[first + 1].start, end
     return start, end
 
 

@@ -9,10 +9,10 @@ candidates whose quotes with a named speaker are not worse than that one's, neit
 (the 95 % interval of the difference reaches zero or above), the one with the best mention links F1; ties go to
 the higher threshold.
 
-The ranker file gets the chosen thresholds, and ``thresholds_report.json`` beside it every candidate's
-figures and comparison. One process loads the models once and sets the thresholds between runs.
+``--out`` gets the ranker with the chosen thresholds (``ranker.json``) and every candidate's figures and
+comparison (``thresholds_report.json``). One process loads the models once and sets the thresholds between runs.
 
-    python -m training.coref_thresholds --ranker models/coref-nl-compact/ranker.json \
+    python -m training.coref_thresholds --ranker models/coref-nl-compact/ranker.json --out /tmp/coref \
         --choose nominal 0.15 0.25 0.35 0.45 0.55 --choose pronoun 0.55 0.6 0.65 0.7 0.75 0.8
 """
 
@@ -31,6 +31,7 @@ from corpus.articles import DEFAULT_SHARED, load_texts, news2019_path, topics_pa
 from corpus.labels import issue_topics
 from corpus.store import CORPUS_DIR, load_split, read_records, split_path
 from service.config import Settings
+from training.coref_ranker import KINDS
 
 log = logging.getLogger("training.coref_thresholds")
 REPORT_FILE = "thresholds_report.json"
@@ -50,7 +51,7 @@ def choose(comparisons: Mapping[float, Mapping[str, Mapping]]) -> float:
     comparison is ``compare(reference, candidate)``; the reference's own is all zeros, so it always qualifies);
     the higher threshold on a tie."""
     eligible = [threshold for threshold, comparison in comparisons.items() if not_worse(comparison)]
-    return max(eligible, key=lambda threshold: (comparisons[threshold][CHOSEN_BY]["b"], threshold))
+    return max(eligible, key=lambda threshold: (comparisons[threshold][CHOSEN_BY]["b"] or 0.0, threshold))
 
 
 def sweep(pipeline, kind: str, candidates: Sequence[float], articles, topics: Sequence[str]) -> dict:
@@ -75,32 +76,47 @@ def sweep(pipeline, kind: str, candidates: Sequence[float], articles, topics: Se
 def main(argv: list[str] | None = None) -> dict:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--ranker", type=Path, required=True, help="the ranker.json to choose for (rewritten)")
+    parser.add_argument("--ranker", type=Path, required=True, help="the ranker.json to choose thresholds for")
+    parser.add_argument("--out", type=Path, required=True, help="folder for ranker.json and the report")
     parser.add_argument(
-        "--choose", nargs="+", action="append", required=True, metavar=("KIND", "THRESHOLD"),
-        help="a kind (pronoun, nominal) and its candidate thresholds; repeated kinds are chosen in order",
+        "--choose", nargs="+", action="append", required=True, metavar="KIND THRESHOLD",
+        help=f"a kind ({', '.join(KINDS)}) and its candidate thresholds, chosen in the order given",
     )  # fmt: skip
     parser.add_argument("--corpus", type=Path, default=CORPUS_DIR)
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
     args = parser.parse_args(argv)
+    choices = _candidates(parser, args.choose)
     from service.state import build_pipeline  # loads torch: only when the choice really runs
 
     pipeline = build_pipeline(replace(Settings.from_env(), coref_model=str(args.ranker)))
     ids = [record["id"] for _, record in read_records(split_path("dev", args.corpus))]
     articles = load_split("dev", load_texts(ids, news2019_path(args.shared)), args.corpus)
     topics = issue_topics(topics_path(args.shared))
-    unknown = [kind for kind, *_ in args.choose if kind not in pipeline.coref.thresholds]
-    if unknown:
-        parser.error(f"no such kind of reference: {unknown} (the ranker has {sorted(pipeline.coref.thresholds)})")
     report = {"split": "dev", "articles": len(articles), "chosen_by": CHOSEN_BY, "guarded": list(GUARDED)}
-    for kind, *candidates in args.choose:
-        report[kind] = sweep(pipeline, kind, [float(c) for c in candidates], articles, topics)
+    for kind, candidates in choices.items():
+        report[kind] = sweep(pipeline, kind, candidates, articles, topics)
     saved = json.loads(args.ranker.read_text(encoding="utf-8"))
     extra = {key: saved[key] for key in ("version", "C") if key in saved}
-    pipeline.coref.save(args.ranker, {**extra, "thresholds_chosen": "through the service (training.coref_thresholds)"})
-    (args.ranker.parent / REPORT_FILE).write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
-    print(json.dumps({kind: report[kind]["chosen"] for kind, *_ in args.choose}))
+    args.out.mkdir(parents=True, exist_ok=True)
+    pipeline.coref.save(args.out / "ranker.json", {**extra, "thresholds_chosen": "training.coref_thresholds"})
+    (args.out / REPORT_FILE).write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps({kind: report[kind]["chosen"] for kind in choices}))
     return report
+
+
+def _candidates(parser: argparse.ArgumentParser, choose: list[list[str]]) -> dict[str, list[float]]:
+    """``--choose`` as kind -> candidate thresholds, checked before any model loads."""
+    choices: dict[str, list[float]] = {}
+    for kind, *values in choose:
+        if kind not in KINDS or kind in choices:
+            parser.error(f"--choose {kind}: a kind is one of {', '.join(KINDS)}, each chosen once")
+        try:
+            choices[kind] = [float(value) for value in values]
+        except ValueError as error:
+            parser.error(f"--choose {kind}: {error}")
+        if not choices[kind] or not all(0.0 <= value <= 1.0 for value in choices[kind]):
+            parser.error(f"--choose {kind}: give one or more thresholds between 0 and 1")
+    return choices
 
 
 if __name__ == "__main__":

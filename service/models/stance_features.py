@@ -33,7 +33,7 @@ _WHITESPACE = re.compile(r"\s+")
 TOPIC_SEPARATOR = " | "
 # Words either side of the marked mention that make up the actor's own clause (the "actor" view).
 ACTOR_CONTEXT_WORDS = 10
-# Distinct words whose character n-grams a ``WordwiseCharNgrams`` keeps (a few MB; a day of news has fewer).
+# Distinct words whose character n-grams a ``WordwiseCharNgrams`` keeps (about 18 MB when full).
 WORD_CACHE_SIZE = 1 << 16
 
 
@@ -139,12 +139,17 @@ class WordwiseCharNgrams:
     models read the same sentences many times (a window per actor mention, a marked sentence per actor pair), and
     cutting and looking up the n-grams of every word again was most of their vectorisers' time. The matrix is
     ``vectorizer.transform``'s (tested against it); the tf-idf weighting below is scikit-learn's, from the
-    vectoriser's public parameters.
+    vectoriser's public parameters. Only for the vectorisers whose preprocessing gives the same word when applied
+    again to one of its words (``wordwise``): accent stripping after lower-casing does not ("™" becomes "TM").
     """
 
     def __init__(self, vectorizer: Any, cache_size: int = WORD_CACHE_SIZE) -> None:
-        if vectorizer.analyzer != "char_wb":
-            raise ValueError(f"not a char_wb vectoriser: analyzer {vectorizer.analyzer!r}")
+        if not wordwise(vectorizer):
+            raise ValueError(
+                "not a char_wb vectoriser with float counts and at most lower-casing as its preprocessing: "
+                f"analyzer {vectorizer.analyzer!r}, strip_accents {vectorizer.strip_accents!r}, "
+                f"preprocessor {vectorizer.preprocessor!r}, dtype {vectorizer.dtype!r}"
+            )
         self.vectorizer = vectorizer
         self._preprocess = vectorizer.build_preprocessor()
         analyze, vocabulary = vectorizer.build_analyzer(), vectorizer.vocabulary_
@@ -183,10 +188,21 @@ class WordwiseCharNgrams:
         return matrix if vectorizer.norm is None else normalize(matrix, norm=vectorizer.norm, copy=False)
 
 
+def wordwise(vectorizer: Any) -> bool:
+    """Whether ``WordwiseCharNgrams`` gives ``vectorizer``'s own matrix: a ``char_wb`` vectoriser of float
+    counts whose only preprocessing is lower-casing (which gives the same word when applied again)."""
+    return (
+        getattr(vectorizer, "analyzer", None) == "char_wb"
+        and vectorizer.strip_accents is None
+        and vectorizer.preprocessor is None
+        and np.issubdtype(vectorizer.dtype, np.floating)
+    )
+
+
 def served_vectorizer(vectorizer: Any) -> Any:
-    """The vectoriser a loaded model serves with: a ``char_wb`` one reads words once (``WordwiseCharNgrams``),
-    any other is itself."""
-    return WordwiseCharNgrams(vectorizer) if getattr(vectorizer, "analyzer", None) == "char_wb" else vectorizer
+    """The vectoriser a loaded model serves with: one that ``wordwise`` allows reads words once
+    (``WordwiseCharNgrams``), any other is itself."""
+    return WordwiseCharNgrams(vectorizer) if wordwise(vectorizer) else vectorizer
 
 
 def trusted_inputs() -> AbstractContextManager:

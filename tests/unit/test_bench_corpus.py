@@ -75,9 +75,11 @@ def test_an_actor_maps_by_its_names_before_its_pronouns():
     pronouns = (Mention("Hij", 22, 25, 1, 0.9, kind="pronoun"), Mention("hem", 72, 75, 2, 0.9, kind="pronoun"))
     wilders = replace(_actor("per:wilders", [(13, 20)], []), mentions=(Mention("Wilders", 13, 20, 0, 1.0), *pronouns))
     unnamed = replace(_actor("per:x", [], []), mentions=pronouns[:1])
-    result = replace(_result(), actors=(wilders, unnamed))
+    # a name the gold does not have ("kraakt", a tagger error): the pronoun decides
+    misnamed = replace(_actor("per:y", [], []), mentions=(Mention("kraakt", 6, 12, 0, 0.5), pronouns[1]))
+    result = replace(_result(), actors=(wilders, unnamed, misnamed))
 
-    assert map_actors(result, Article(gold, TEXT)) == {"per:wilders": 2, "per:x": 1}
+    assert map_actors(result, Article(gold, TEXT)) == {"per:wilders": 2, "per:x": 1, "per:y": 1}
 
 
 def test_every_layer_counts_right_wrong_and_missed_items():

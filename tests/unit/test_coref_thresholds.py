@@ -1,6 +1,8 @@
 """The rule by which ``training.coref_thresholds`` keeps a threshold among those run through the service."""
 
-from training.coref_thresholds import choose
+import pytest
+
+from training.coref_thresholds import choose, main
 
 
 def _comparison(links: float, precision_ci: tuple[float, float], recall_ci: tuple[float, float] = (0.0, 0.0)):
@@ -33,3 +35,16 @@ def test_on_equal_links_the_higher_threshold_is_kept():
         0.6: _comparison(0.61, (-0.01, 0.01)),
     }
     assert choose(comparisons) == 0.6
+
+
+@pytest.mark.parametrize(
+    "choose",
+    [["pronoun"], ["pronoun", "0.5", "pronoun", "0.6"], ["pronoun", "hoog"], ["pronomen", "0.5"], ["nominal", "1.5"]],
+)
+def test_a_bad_choice_is_refused_before_any_model_loads(choose, capsys):
+    arguments = ["--ranker", "missing/ranker.json", "--out", "unused"]
+    for start in range(0, len(choose), 2):
+        arguments += ["--choose", *choose[start : start + 2]]
+    with pytest.raises(SystemExit):
+        main(arguments)
+    assert "--choose" in capsys.readouterr().err
