@@ -56,7 +56,7 @@ from training.stance_data import SEED, Unit, read_units
 from training.stance_eval import stance_metrics, windows_per_second
 
 MODEL_ID = "stance-nl-compact"
-VERSION = "2.0.0"
+VERSION = "2.3.0"
 DEFAULT_THRESHOLD = 0.1
 DEFAULT_POLE_MARGIN = 0.1
 CLASSIFIER = Variant(
