@@ -18,6 +18,11 @@ one sentence, ORG in the next) while the words of a name say who it is. Rules, i
   was confident (``CONFIDENT``) of another type: "Washington" LOC at 0.99 is the city, not George Washington.
   A genitive typed MISC still joins ("Trumps" MISC 0.87): CoNLL-2002, which the tagger learnt from, tags a
   person's genitive as MISC.
+- An abbreviation joins the one organisation or place whose longer name its letters spell as the initials of
+  all the name's words or of its capitalised ones ("EU" → "Europese Unie", "VS" → "Verenigde Staten", "FvD" →
+  "Forum voor Democratie", "NCTV" → "Nationaal Coördinator Terrorismebestrijding en Veiligheid"). An
+  abbreviation is one word of two to six letters, two or more of them capitals; not one the tagger was confident
+  is a person.
 - An actor's type is the confidence-weighted vote of its name mentions' types, so one mistyped mention does
   not make a second actor or change the actor's type.
 
@@ -45,6 +50,8 @@ from service.text import Sentence
 Resolver = Callable[[Sequence[NamedActor], str, list[Sentence], Sequence[tuple[int, int]]], list[tuple[int, Mention]]]
 
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’|s)$")
+# An abbreviation as news writes one: "EU", "VS", "FvD", "PvdD", "SodM", "NCTV".
+_ABBREVIATION = re.compile(r"(?=(?:\w*[A-Z]){2})[A-Za-z]{2,6}")
 
 # How much one mention of each kind adds to an actor's salience. A name is the article naming the actor; a
 # description ("de premier") refers to it as surely but is a resolver's reading; a pronoun is the weakest and
@@ -165,6 +172,15 @@ def _name_words(entity: Entity) -> tuple[str, ...]:
     return words
 
 
+def _abbreviations(name: str) -> set[str]:
+    """What a name of several words may be abbreviated to: the initials of all its words ("Partij voor de
+    Dieren" → "pvdd") and of its capitalised words ("Nationaal Coördinator Terrorismebestrijding en
+    Veiligheid" → "nctv"), case-folded; hyphens separate words ("Christen-Democratisch Appèl" → "cda")."""
+    words = re.findall(r"\w+", name)
+    initials = {"".join(word[0] for word in words), "".join(word[0] for word in words if word[0].isupper())}
+    return {abbreviation.casefold() for abbreviation in initials if len(abbreviation) >= 2}
+
+
 def _strip_possessive(words: tuple[str, ...]) -> tuple[str, ...]:
     if not words:
         return words
@@ -181,11 +197,15 @@ class _Groups:
         self.people_by_ending: dict[tuple[str, ...], list[_Group]] = {}
         self.people_by_first_name: dict[str, list[_Group]] = {}
         self.organisations_by_end_word: dict[str, list[_Group]] = {}
+        self.by_abbreviation: dict[str, list[_Group]] = {}
 
     def found(self, entity: Entity, words: tuple[str, ...]) -> None:
         group = _Group(entity.type, words, [entity])
         self.all.append(group)
         self.by_key.setdefault(words, group)
+        if entity.type != "PER" and len(words) > 1:
+            for abbreviation in _abbreviations(entity.text):
+                self.by_abbreviation.setdefault(abbreviation, []).append(group)
         if entity.type == "PER" and len(words) > 1:
             for cut in range(1, len(words)):
                 self.people_by_ending.setdefault(words[cut:], []).append(group)
@@ -201,6 +221,10 @@ class _Groups:
         for candidate in (words, stripped):
             if candidate in self.by_key:
                 return self.by_key[candidate]
+        if _ABBREVIATION.fullmatch(entity.text) and not (entity.type == "PER" and entity.confidence >= CONFIDENT):
+            spelled = self.by_abbreviation.get(entity.text.casefold(), [])
+            if len(spelled) == 1:
+                return spelled[0]
         # CoNLL-2002 tags a person's genitive as MISC ("Arafats", "Mugabes"), so a tagger trained on it is
         # confident of MISC exactly there: a confident MISC genitive may still join a person.
         person_genitive = entity.type == "MISC" and stripped != words

@@ -217,6 +217,51 @@ def test_an_organisation_word_shared_by_two_names_or_confidently_a_place_joins_n
     assert names(actors_of(place, {"ORG", "LOC"})) == {"FC Utrecht": ["FC Utrecht"], "Utrecht": ["Utrecht"]}
 
 
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            "De [EU|ORG] wil praten. De [Europese Unie|ORG] reageerde niet.",
+            {"Europese Unie": ["EU", "Europese Unie"]},
+        ),
+        (
+            "De [Verenigde Staten|LOC] dreigen. De [VS|LOC:0.7] willen een deal.",
+            {"Verenigde Staten": ["VS", "Verenigde Staten"]},
+        ),
+        (  # the initials of every word, function words too
+            "[Partij voor de Dieren|ORG] en [Forum voor Democratie|ORG] stemden tegen. De [PvdD|ORG] en [FvD|PER:0.6] "
+            "willen meer.",
+            {
+                "Partij voor de Dieren": ["Partij voor de Dieren", "PvdD"],
+                "Forum voor Democratie": ["Forum voor Democratie", "FvD"],
+            },
+        ),
+        (  # the initials of the capitalised words; a hyphen separates words
+            "De [Nationaal Coördinator Terrorismebestrijding en Veiligheid|ORG] waarschuwt. Volgens de [NCTV|ORG] en "
+            "het [Christen-Democratisch Appèl|ORG] en het [CDA|ORG] is het ernstig.",
+            {
+                "Nationaal Coördinator Terrorismebestrijding en Veiligheid": [
+                    "NCTV",
+                    "Nationaal Coördinator Terrorismebestrijding en Veiligheid",
+                ],
+                "Christen-Democratisch Appèl": ["CDA", "Christen-Democratisch Appèl"],
+            },
+        ),
+    ],
+)
+def test_an_abbreviation_joins_the_name_it_spells(source, expected):
+    assert names(actors_of(source, {"ORG", "LOC", "PER"})) == expected
+
+
+def test_an_abbreviation_that_spells_two_names_or_is_confidently_a_person_joins_neither():
+    two = "De [Europese Unie|ORG] en de [Estse Unie|ORG] spraken. De [EU|ORG] zweeg."
+    assert names(actors_of(two)) == {"Europese Unie": ["Europese Unie"], "Estse Unie": ["Estse Unie"], "EU": ["EU"]}
+    person = "Het [Openbaar Ministerie|ORG] klaagde. Rapper [OM|PER:0.97] reageerde."
+    assert names(actors_of(person)) == {"Openbaar Ministerie": ["Openbaar Ministerie"], "OM": ["OM"]}
+    lower = "De [Europese Unie|ORG] sprak. Daarna sprak [Eu|ORG] weer."  # one capital: a word, not an abbreviation
+    assert names(actors_of(lower)) == {"Europese Unie": ["Europese Unie"], "Eu": ["Eu"]}
+
+
 def test_actors_whose_names_make_one_slug_get_distinct_ids_in_order_of_first_mention():
     actors = actors_of("[D Hondt|PER] sprak. Later zweeg [D'Hondt|PER] over de zetels.")
     assert [(actor.name, actor.id) for actor in actors] == [("D Hondt", "per:d-hondt"), ("D'Hondt", "per:d-hondt-2")]
