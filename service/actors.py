@@ -19,10 +19,11 @@ one sentence, ORG in the next) while the words of a name say who it is. Rules, i
   A genitive typed MISC still joins ("Trumps" MISC 0.87): CoNLL-2002, which the tagger learnt from, tags a
   person's genitive as MISC.
 - An abbreviation joins the one organisation or place whose longer name its letters spell as the initials of
-  all the name's words or of its capitalised ones ("EU" → "Europese Unie", "VS" → "Verenigde Staten", "FvD" →
-  "Forum voor Democratie", "NCTV" → "Nationaal Coördinator Terrorismebestrijding en Veiligheid"). An
-  abbreviation is one word of two to six letters, two or more of them capitals; not one the tagger was confident
-  is a person.
+  all the name's words or, three letters or more, of its capitalised ones ("EU" → "Europese Unie", "VS" →
+  "Verenigde Staten", "FvD" → "Forum voor Democratie", "NCTV" → "Nationaal Coördinator Terrorismebestrijding en
+  Veiligheid"; "EU's" as "EU"). An abbreviation is one word of two to six letters, two or more of them capitals;
+  one the tagger was confident is of another type than the name's first mention joins nothing ("VK" ORG, de
+  Volkskrant, is not "Verenigd Koninkrijk" LOC).
 - An actor's type is the confidence-weighted vote of its name mentions' types, so one mistyped mention does
   not make a second actor or change the actor's type.
 
@@ -52,6 +53,7 @@ Resolver = Callable[[Sequence[NamedActor], str, list[Sentence], Sequence[tuple[i
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’|s)$")
 # An abbreviation as news writes one: "EU", "VS", "FvD", "PvdD", "SodM", "NCTV".
 _ABBREVIATION = re.compile(r"(?=(?:\w*[A-Z]){2})[A-Za-z]{2,6}")
+_ABBREVIATION_POSSESSIVE = re.compile(r"['’]s?$")
 
 # How much one mention of each kind adds to an actor's salience. A name is the article naming the actor; a
 # description ("de premier") refers to it as surely but is a resolver's reading; a pronoun is the weakest and
@@ -174,10 +176,12 @@ def _name_words(entity: Entity) -> tuple[str, ...]:
 
 def _abbreviations(name: str) -> set[str]:
     """What a name of several words may be abbreviated to: the initials of all its words ("Partij voor de
-    Dieren" → "pvdd") and of its capitalised words ("Nationaal Coördinator Terrorismebestrijding en
-    Veiligheid" → "nctv"), case-folded; hyphens separate words ("Christen-Democratisch Appèl" → "cda")."""
+    Dieren" → "pvdd") and, three or more, of its capitalised words ("Nationaal Coördinator Terrorismebestrijding
+    en Veiligheid" → "nctv"; two would make "Forum voor Democratie" the "FD", a newspaper), case-folded; hyphens
+    separate words ("Christen-Democratisch Appèl" → "cda")."""
     words = re.findall(r"\w+", name)
-    initials = {"".join(word[0] for word in words), "".join(word[0] for word in words if word[0].isupper())}
+    capitalised = "".join(word[0] for word in words if word[0].isupper())
+    initials = {"".join(word[0] for word in words), *([capitalised] if len(capitalised) >= 3 else [])}
     return {abbreviation.casefold() for abbreviation in initials if len(abbreviation) >= 2}
 
 
@@ -203,7 +207,7 @@ class _Groups:
         group = _Group(entity.type, words, [entity])
         self.all.append(group)
         self.by_key.setdefault(words, group)
-        if entity.type != "PER" and len(words) > 1:
+        if entity.type in ("ORG", "LOC") and len(words) > 1:
             for abbreviation in _abbreviations(entity.text):
                 self.by_abbreviation.setdefault(abbreviation, []).append(group)
         if entity.type == "PER" and len(words) > 1:
@@ -221,10 +225,8 @@ class _Groups:
         for candidate in (words, stripped):
             if candidate in self.by_key:
                 return self.by_key[candidate]
-        if _ABBREVIATION.fullmatch(entity.text) and not (entity.type == "PER" and entity.confidence >= CONFIDENT):
-            spelled = self.by_abbreviation.get(entity.text.casefold(), [])
-            if len(spelled) == 1:
-                return spelled[0]
+        if spelled := self._spelled_by(entity):
+            return spelled
         # CoNLL-2002 tags a person's genitive as MISC ("Arafats", "Mugabes"), so a tagger trained on it is
         # confident of MISC exactly there: a confident MISC genitive may still join a person.
         person_genitive = entity.type == "MISC" and stripped != words
@@ -233,6 +235,17 @@ class _Groups:
         if entity.type == "ORG" and entity.confidence >= CONFIDENT:
             return self._organisation_by_part(words)
         return self._person_by_part(words) or self._person_by_part(stripped) or self._organisation_by_part(words)
+
+    def _spelled_by(self, entity: Entity) -> _Group | None:
+        """The only organisation or place whose name ``entity`` abbreviates (see the module docstring); else None."""
+        abbreviation = _ABBREVIATION_POSSESSIVE.sub("", entity.text)
+        if not _ABBREVIATION.fullmatch(abbreviation):
+            return None
+        spelled = self.by_abbreviation.get(abbreviation.casefold(), [])
+        if len(spelled) != 1:
+            return None
+        confidently_other = entity.confidence >= CONFIDENT and entity.type != spelled[0].founder_type
+        return None if confidently_other else spelled[0]
 
     def _organisation_by_part(self, words: tuple[str, ...]) -> _Group | None:
         """For a single word, the only organisation whose longer name starts or ends with it ("Forum" for

@@ -262,6 +262,26 @@ def test_an_abbreviation_that_spells_two_names_or_is_confidently_a_person_joins_
     assert names(actors_of(lower)) == {"Europese Unie": ["Europese Unie"], "Eu": ["Eu"]}
 
 
+@pytest.mark.parametrize(
+    ("source", "kept_apart"),
+    [
+        # two capitals of three words are no abbreviation: the FD is a newspaper
+        ("[Forum voor Democratie|ORG] won, meldt het [FD|ORG].", "FD"),
+        # confidently another type than the name: de Volkskrant, not the country
+        ("Het [Verenigd Koninkrijk|LOC] stemde, schrijft de [VK|ORG:0.97].", "VK"),
+        # an event's name (MISC) founds no abbreviation
+        ("De [Tour de France|MISC] begon. De [TdF|ORG] duurt drie weken.", "TdF"),
+    ],
+)
+def test_what_is_no_abbreviation_of_a_name_stays_apart(source, kept_apart):
+    assert kept_apart in names(actors_of(source, {"ORG", "LOC", "MISC"}))
+
+
+def test_an_abbreviations_possessive_joins_the_name_too():
+    actors = actors_of("De [Europese Unie|ORG] vergaderde. De [EU's|ORG] plannen zijn klaar.")
+    assert names(actors) == {"Europese Unie": ["EU's", "Europese Unie"]}
+
+
 def test_actors_whose_names_make_one_slug_get_distinct_ids_in_order_of_first_mention():
     actors = actors_of("[D Hondt|PER] sprak. Later zweeg [D'Hondt|PER] over de zetels.")
     assert [(actor.name, actor.id) for actor in actors] == [("D Hondt", "per:d-hondt"), ("D'Hondt", "per:d-hondt-2")]
