@@ -193,7 +193,8 @@ def _strip_possessive(words: tuple[str, ...]) -> tuple[str, ...]:
 
 class _Groups:
     """The groups founded so far, indexed by name, by every ending of a person's name ("trump",
-    "van der bellen") and by a person's first name, so each mention finds its group in constant time."""
+    "van der bellen"), by a person's first name and by what an organisation's or place's name abbreviates to
+    ("eu"), so each mention finds its group in constant time."""
 
     def __init__(self) -> None:
         self.all: list[_Group] = []
@@ -219,8 +220,8 @@ class _Groups:
                 self.organisations_by_end_word.setdefault(word, []).append(group)
 
     def find(self, words: tuple[str, ...], entity: Entity) -> _Group | None:
-        """The group named exactly ``words`` (or its form without possessive); else a person found by part
-        of the name (see the module docstring); else None."""
+        """The group named exactly ``words`` (or its form without possessive); else the name an abbreviation
+        spells; else a person or organisation found by part of the name (see the module docstring); else None."""
         stripped = _strip_possessive(words)
         for candidate in (words, stripped):
             if candidate in self.by_key:
