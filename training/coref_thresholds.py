@@ -24,14 +24,18 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bench.corpus_accuracy import Scores, score_articles
 from bench.corpus_compare import compare
 from corpus.articles import DEFAULT_SHARED, load_texts, news2019_path, topics_path
 from corpus.labels import issue_topics
-from corpus.store import CORPUS_DIR, load_split, read_records, split_path
+from corpus.store import CORPUS_DIR, Article, load_split, read_records, split_path
 from service.config import Settings
 from training.coref_ranker import KINDS
+
+if TYPE_CHECKING:
+    from service.pipeline import Pipeline
 
 log = logging.getLogger("training.coref_thresholds")
 REPORT_FILE = "thresholds_report.json"
@@ -54,7 +58,9 @@ def choose(comparisons: Mapping[float, Mapping[str, Mapping]]) -> float:
     return max(eligible, key=lambda threshold: (comparisons[threshold][CHOSEN_BY]["b"] or 0.0, threshold))
 
 
-def sweep(pipeline, kind: str, candidates: Sequence[float], articles, topics: Sequence[str]) -> dict:
+def sweep(
+    pipeline: Pipeline, kind: str, candidates: Sequence[float], articles: Sequence[Article], topics: Sequence[str]
+) -> dict:
     """Every candidate of ``kind`` through the service against the one with the most precise quotes (the higher
     threshold on a tie); sets the chosen one on the ranker."""
     ranker = pipeline.coref
