@@ -18,6 +18,8 @@ one sentence, ORG in the next) while the words of a name say who it is. Rules, i
   was confident (``CONFIDENT``) of another type: "Washington" LOC at 0.99 is the city, not George Washington.
   A genitive typed MISC still joins ("Trumps" MISC 0.87): CoNLL-2002, which the tagger learnt from, tags a
   person's genitive as MISC.
+- An organisation named "ministerie van Defensie" also goes by "Defensie" (the words after an opener of
+  ``service/lexicon/nl/name_openers_dropped.txt`` and "van"), exactly as if that were its name.
 - An abbreviation joins the one organisation or place whose longer name its letters spell as the initials of
   all the name's words or, three letters or more, of its capitalised ones ("EU" → "Europese Unie", "VS" →
   "Verenigde Staten", "FvD" → "Forum voor Democratie", "NCTV" → "Nationaal Coördinator Terrorismebestrijding en
@@ -39,6 +41,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from service import lexicon
 from service.coref import NamedActor, resolve_references, role_of
 from service.entities import CONFIDENT
 from service.models.ner import Entity
@@ -51,6 +54,8 @@ from service.text import Sentence
 Resolver = Callable[[Sequence[NamedActor], str, list[Sentence], Sequence[tuple[int, int]]], list[tuple[int, Mention]]]
 
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’|s)$")
+# "ministerie van Defensie" also goes by "Defensie" (``service/lexicon/nl/name_openers_dropped.txt``).
+_OPENERS_DROPPED = lexicon.words("name_openers_dropped")
 # An abbreviation as news writes one: "EU", "VS", "FvD", "PvdD", "SodM", "NCTV".
 _ABBREVIATION = re.compile(r"(?=(?:\w*[A-Z]){2})[A-Za-z]{2,6}")
 _ABBREVIATION_POSSESSIVE = re.compile(r"['’]s?$")
@@ -218,6 +223,8 @@ class _Groups:
         if entity.type == "ORG" and len(words) > 1:
             for word in {words[0], words[-1]}:
                 self.organisations_by_end_word.setdefault(word, []).append(group)
+        if entity.type == "ORG" and len(words) > 2 and words[0] in _OPENERS_DROPPED and words[1] == "van":
+            self.by_key.setdefault(words[2:], group)
 
     def find(self, words: tuple[str, ...], entity: Entity) -> _Group | None:
         """The group named exactly ``words`` (or its form without possessive); else the name an abbreviation

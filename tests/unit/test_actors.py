@@ -285,3 +285,15 @@ def test_an_abbreviations_possessive_joins_the_name_too():
 def test_actors_whose_names_make_one_slug_get_distinct_ids_in_order_of_first_mention():
     actors = actors_of("[D Hondt|PER] sprak. Later zweeg [D'Hondt|PER] over de zetels.")
     assert [(actor.name, actor.id) for actor in actors] == [("D Hondt", "per:d-hondt"), ("D'Hondt", "per:d-hondt-2")]
+
+
+def test_a_ministry_goes_by_what_follows_ministerie_van():
+    source = (
+        "Het [ministerie van Sociale Zaken|ORG] zweeg. Volgens [Sociale Zaken|ORG] klopt het niet. "
+        "De [rechtbank Den Haag|ORG] oordeelde in [Den Haag|LOC]."
+    )
+    assert names(actors_of(source, {"ORG", "LOC"})) == {
+        "ministerie van Sociale Zaken": ["Sociale Zaken", "ministerie van Sociale Zaken"],
+        "rechtbank Den Haag": ["rechtbank Den Haag"],
+        "Den Haag": ["Den Haag"],
+    }
