@@ -10,7 +10,9 @@ its names overlaps a gold mention, most of its other mentions).
 - ``actors``: pairwise mention F1 (a link is two mentions of one actor; a predicted link is right when both
   mentions are gold mentions with the same offsets and of one gold actor), and how many gold actors with a name
   were split over several predicted actors.
-- ``quotes``: detection (content spans overlap) and ``named_speaker``: a returned quote with a speaker actor is
+- ``quotes``: detection (content spans overlap), with ``exact_words``: of the gold quotes found, the share whose
+  most overlapping returned quote has exactly their words (spaces and punctuation at the ends aside); and
+  ``named_speaker``: a returned quote with a speaker actor is
   right when it overlaps a gold quote whose speaker is a named actor and its speaker maps to that actor; recall
   over gold quotes with a named speaker.
 - ``actor_stance``: returned non-neutral stances between two actors, mapped to gold actors, against the gold
@@ -52,7 +54,7 @@ from corpus.pairs import NEUTRAL, actor_pairs
 from corpus.store import CORPUS_DIR, Article, load_split, read_records, split_path
 from service.config import Settings
 from service.documents import Document, Options
-from service.results import DocumentResult, Mention
+from service.results import DocumentResult, Mention, Quote
 
 if TYPE_CHECKING:
     from service.pipeline import Pipeline
@@ -83,6 +85,24 @@ def prf(correct: int, predicted: int, gold: int) -> dict:
 
 def _overlap(a: Sequence[int], b: Sequence[int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """A span without the spaces and punctuation at its ends (a closing full stop, a quote mark)."""
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return start, end
+
+
+def _same_words(text: str, content: Sequence[int], found: Sequence[Quote]) -> bool:
+    """Whether the found quote that overlaps the gold ``content`` most says exactly its words (ends trimmed)."""
+    overlapping = [q for q in found if _overlap((q.start, q.end), content) > 0]
+    if not overlapping:
+        return False
+    best = max(overlapping, key=lambda q: _overlap((q.start, q.end), content))
+    return _trimmed(text, best.start, best.end) == _trimmed(text, content[0], content[1])
 
 
 def map_actors(result: DocumentResult, article: Article) -> dict[str, int]:
@@ -177,6 +197,7 @@ class Scores:
         return {
             "entities_f1": prf(micro["correct"], micro["predicted"], micro["gold"])["f1"],
             "links_f1": prf(c["link_right"], c["link_predicted"], c["link_gold"])["f1"],
+            "quote_exact_words": _share(c["quote_exact"], c["quote_recalled"]),
             "named_speaker_precision": _share(c["speaker_right"], c["speaker_predicted"]),
             "named_speaker_recall": _share(c["speaker_recalled"], c["speaker_gold"]),
             "actor_stance_precision": _share(c["pair_right"], c["pair_predicted"]),
@@ -224,8 +245,13 @@ class Scores:
         found = result.quotes
         detected = sum(any(_overlap((q.start, q.end), g["content"]) for g in gold) for q in found)
         recalled = sum(any(_overlap((q.start, q.end), g["content"]) for q in found) for g in gold)
+        exact = sum(_same_words(article.text, g["content"], found) for g in gold)
         self.counts.update(
-            quote_detected=detected, quote_predicted=len(found), quote_recalled=recalled, quote_gold=len(gold)
+            quote_detected=detected,
+            quote_predicted=len(found),
+            quote_recalled=recalled,
+            quote_gold=len(gold),
+            quote_exact=exact,
         )
         named_gold = [g for g in gold if g["speaker"] is not None]
         named_found = [q for q in found if q.speaker is not None]
@@ -316,6 +342,7 @@ class Scores:
                 "detection": {
                     **prf(c["quote_detected"], c["quote_predicted"], c["quote_gold"]),
                     "recall": round(c["quote_recalled"] / c["quote_gold"], 4) if c["quote_gold"] else None,
+                    "exact_words": _share(c["quote_exact"], c["quote_recalled"]),
                 },
                 "named_speaker": {
                     **prf(c["speaker_right"], c["speaker_predicted"], c["speaker_gold"]),

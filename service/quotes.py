@@ -70,6 +70,12 @@ _STOP = (
 )
 _TIME_WORD = re.compile(r"(?:maan|dins|woens|donder|vrij|zater|zon)dag(?:ochtend|middag|avond|nacht)?$")
 _NOT_A_SOURCE = lexicon.words("non_source_nouns")
+# Adverbs between a cue and what it reports that belong to the cue ("zei gisteren ook niet te willen stoppen").
+_CUE_ADVERBS = _ADVERBS_AFTER_CUE | lexicon.tagged("speaker_stop_words", "time")
+# Prepositions and "en" that continue a speaker's noun phrase after a sentence-opening "Volgens".
+_NOUN_PHRASE_CONTINUATIONS = lexicon.tagged("speaker_stop_words", "continues") | lexicon.tagged(
+    "coordinating_conjunctions", "continues"
+)
 _MIN_WORDS_UNATTRIBUTED = 5
 _HEADLINE_WORDS = 8
 _WORD = re.compile(r"\w+")
@@ -515,12 +521,26 @@ def _read_leading(document: _Document, index: int, kind: str) -> _Cue | None:
     )
     if report is None:
         return None
-    speaker = _opening_subject(document, index) or after_subject or _subject_before(document, index)
+    opening = _opening_subject(document, index)
+    speaker = opening or after_subject or _subject_before(document, index)
+    if document.tokens[report].text.lower() == "te":
+        inverted = opening is None and speaker is not None and speaker == after_subject
+        start = _after_particle(document, speaker[1] if inverted else index + 1, index, limit) or index + 1
+        return _Cue(index, speaker, (_infinitive_clause_start(document, start, report), limit))
     negation = next((i for i in range(index + 1, report) if document.tokens[i].text.lower() in _NEGATIONS), None)
-    if negation is not None and document.tokens[report].text.lower() == "te":
-        # "zei niet te willen stoppen": the negation is what is said, so the clause keeps it.
-        return _Cue(index, speaker, (negation, limit))
     return _Cue(index, speaker, (report + 1, limit), negation)
+
+
+def _infinitive_clause_start(document: _Document, first: int, te: int) -> int:
+    """Where what is said starts when a "te" reports it: at the words the infinitive governs between the cue and
+    "te" ("zegt aan te zullen schuiven", "heeft aangegeven de bonden tegemoet te willen komen") or at a negation
+    ("zei gisteren niet te willen stoppen"), past the adverbs that belong to the cue; with none, after "te" ("zei
+    te zullen kijken"), as the corpus annotators mark it."""
+    for index in range(first, te):
+        word = document.tokens[index].text.lower()
+        if word not in _CUE_ADVERBS and not _TIME_WORD.fullmatch(word):
+            return index
+    return te + 1
 
 
 def _find_report(document: _Document, position: int, limit: int, allow_colon: bool, allow_te: bool) -> int | None:
@@ -576,11 +596,23 @@ def _read_volgens(document: _Document, index: int) -> _Cue | None:
     if clause_start < index and tokens[clause_start].text.lower() in _CONJUNCTIONS:
         clause_start += 1
     if index == clause_start:
-        after = speaker[1] + 1 if speaker[1] < limit and tokens[speaker[1]].text == "," else speaker[1]
+        end = _phrase_continued(document, speaker[1], limit)
+        after = end + 1 if end < limit and tokens[end].text == "," else end
         return _Cue(index, speaker, (after, limit))
     if speaker[1] >= limit - 1 and tokens[index - 1].text == ",":
         return _Cue(index, speaker, (sentence_start, index - 1))
     return _Cue(index, speaker, (sentence_start, limit))
+
+
+def _phrase_continued(document: _Document, end: int, limit: int) -> int:
+    """Where a noun phrase that ends before token ``end`` really ends: past the prepositional phrases and the
+    conjoined phrases that continue it ("hoofddirecteur Frits van Bruggen" + "van de ANWB")."""
+    while end < limit and document.tokens[end].text.lower() in _NOUN_PHRASE_CONTINUATIONS:
+        phrase = _phrase_after(document, end + 1, limit)
+        if phrase is None:
+            break
+        end = phrase[1]
+    return end
 
 
 def _phrase_to_name(document: _Document, first: int, limit: int) -> tuple[int, int] | None:

@@ -92,12 +92,26 @@ def test_every_layer_counts_right_wrong_and_missed_items():
     assert (links["correct"], links["predicted"], links["gold"]) == (3, 3, 7)
     assert report["actors"]["gold_actors_split"] == 1
     assert report["quotes"]["detection"]["precision"] == 0.5 and report["quotes"]["detection"]["recall"] == 1.0
+    assert report["quotes"]["detection"]["exact_words"] == 0.0  # "minder asiel" for the gold "wil minder asiel"
     assert report["quotes"]["named_speaker"]["precision"] == 1.0 and report["quotes"]["named_speaker"]["recall"] == 1.0
     stance = report["actor_stance"]
     assert (stance["correct"], stance["predicted"], stance["gold"], stance["recall"]) == (1, 2, 2, 0.5)
     issue = report["issue_stance"]
     assert (issue["returned"], issue["opposite_pole_rate"], issue["no_position_rate"]) == (2, 0.5, 0.5)
     assert (issue["macro_f1"], issue["topics_scored"]) == (0.0, 2)
+
+
+def test_a_found_quote_has_the_exact_words_when_only_spaces_and_punctuation_at_its_ends_differ():
+    def exact_words(*quotes: Quote) -> float | None:
+        scores = Scores(("Immigration", "EU"))
+        scores.add(Article(GOLD, TEXT), replace(_result(), quotes=quotes))
+        return scores.report()["quotes"]["detection"]["exact_words"]
+
+    assert exact_words(Quote("wil minder asiel,", 26, 43, "indirect")) == 1.0
+    # the quote overlapping the gold content most is the one judged
+    assert exact_words(Quote("wil minder", 26, 36, "indirect"), Quote(" wil minder asiel", 25, 42, "indirect")) == 1.0
+    assert exact_words(Quote("Hij wil minder asiel", 22, 42, "indirect")) == 0.0
+    assert exact_words() is None
 
 
 def test_issue_stances_are_binned_by_confidence_with_the_share_right_and_on_the_other_pole():

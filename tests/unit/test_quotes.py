@@ -84,7 +84,23 @@ def test_a_quote_over_several_sentences_and_paragraphs_is_one_quote() -> None:
         ("Trump zei dat hij de handelsdeal niet zal tekenen.", "hij de handelsdeal niet zal tekenen", "zei", "Trump"),
         ("Gisteren zei Trump dat de deal van tafel is.", "de deal van tafel is", "zei", "Trump"),
         ("Trump zegt te zullen kijken naar een nieuwe deal.", "zullen kijken naar een nieuwe deal", "zegt", "Trump"),
+        # what the infinitive governs is said too; an adverb of the cue is not
+        ("Trump zegt gisteren aan te zullen schuiven.", "aan te zullen schuiven", "zegt", "Trump"),
+        (
+            "Trump heeft aangegeven de boeren tegemoet te willen komen.",
+            "de boeren tegemoet te willen komen",
+            "aangegeven",
+            "Trump",
+        ),
+        ("Gisteren zei Trump de boeren niet te vertrouwen.", "de boeren niet te vertrouwen", "zei", "Trump"),
         ("Volgens Trump is China bewust traag.", "is China bewust traag", "volgens", "Trump"),
+        # the speaker reaches over its prepositional phrases up to the verb
+        (
+            "Volgens president Trump van de VS in Washington is China traag.",
+            "is China traag",
+            "volgens",
+            "president Trump",
+        ),
         ("China is bewust traag, volgens Trump.", "China is bewust traag", "volgens", "Trump"),
         ("China is bewust traag, aldus Trump.", "China is bewust traag", "aldus", "Trump"),
         ("Trump stelt dat China vals speelt.", "China vals speelt", "stelt", "Trump"),
