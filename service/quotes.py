@@ -534,8 +534,12 @@ def _read_leading(document: _Document, index: int, kind: str) -> _Cue | None:
 def _infinitive_clause_start(document: _Document, first: int, te: int) -> int:
     """Where what is said starts when a "te" reports it: at the words the infinitive governs between the cue and
     "te" ("zegt aan te zullen schuiven", "heeft aangegeven de bonden tegemoet te willen komen") or at a negation
-    ("zei gisteren niet te willen stoppen"), past the adverbs that belong to the cue; with none, after "te" ("zei
-    te zullen kijken"), as the corpus annotators mark it."""
+    ("zei gisteren niet te willen stoppen"), past the adverbs that belong to the cue, and after an "om" that opens
+    the clause; with none, after "te" ("zei te zullen kijken"), as the corpus annotators mark it."""
+    words = [token.text.lower() for token in document.tokens[first:te]]
+    if "om" in words:  # "riep de boeren op om alleen kaarten te kopen": the clause after "om", without it
+        first += len(words) - words[::-1].index("om")
+        return first if first < te else te + 1
     for index in range(first, te):
         word = document.tokens[index].text.lower()
         if word not in _CUE_ADVERBS and not _TIME_WORD.fullmatch(word):
@@ -592,16 +596,24 @@ def _read_volgens(document: _Document, index: int) -> _Cue | None:
         speaker = _phrase_to_name(document, index + 1, limit)
     if speaker is None:
         return None
-    clause_start = sentence_start
-    if clause_start < index and tokens[clause_start].text.lower() in _CONJUNCTIONS:
-        clause_start += 1
-    if index == clause_start:
+    if _opens_clause(document, sentence_start, index):
         end = _phrase_continued(document, speaker[1], limit)
         after = end + 1 if end < limit and tokens[end].text == "," else end
         return _Cue(index, speaker, (after, limit))
     if speaker[1] >= limit - 1 and tokens[index - 1].text == ",":
         return _Cue(index, speaker, (sentence_start, index - 1))
     return _Cue(index, speaker, (sentence_start, limit))
+
+
+def _opens_clause(document: _Document, sentence_start: int, index: int) -> bool:
+    """Whether "volgens" at token ``index`` opens its clause, so that the rest of it is what is said: at the
+    sentence's start, after a conjunction or an opening adverb ("Ook volgens de minister gaat …"), or after a
+    comma and a conjunction ("…, maar volgens haar past dat niet meer")."""
+    tokens = document.tokens
+    first = index
+    while first > sentence_start and tokens[first - 1].text.lower() in _CONJUNCTIONS | _OPENING_ADVERBS:
+        first -= 1
+    return first == sentence_start or (first < index and tokens[first - 1].text == ",")
 
 
 def _phrase_continued(document: _Document, end: int, limit: int) -> int:

@@ -93,6 +93,7 @@ def test_a_quote_over_several_sentences_and_paragraphs_is_one_quote() -> None:
             "Trump",
         ),
         ("Gisteren zei Trump de boeren niet te vertrouwen.", "de boeren niet te vertrouwen", "zei", "Trump"),
+        ("Trump riep de boeren op om alleen kaarten te kopen.", "alleen kaarten te kopen", "riep", "Trump"),
         ("Volgens Trump is China bewust traag.", "is China bewust traag", "volgens", "Trump"),
         # the speaker reaches over its prepositional phrases up to the verb
         (
@@ -102,6 +103,10 @@ def test_a_quote_over_several_sentences_and_paragraphs_is_one_quote() -> None:
             "president Trump",
         ),
         ("China is bewust traag, volgens Trump.", "China is bewust traag", "volgens", "Trump"),
+        # "volgens" opening a clause after an adverb or after a comma and a conjunction reports the rest of it
+        ("Ook volgens Trump gaat het kabinet te ver.", "gaat het kabinet te ver", "volgens", "Trump"),
+        ("Het regent, maar volgens Trump is het droog.", "is het droog", "volgens", "Trump"),
+        ("Het kabinet heeft volgens Trump geen plan.", "Het kabinet heeft volgens Trump geen plan", "volgens", "Trump"),
         ("China is bewust traag, aldus Trump.", "China is bewust traag", "aldus", "Trump"),
         ("Trump stelt dat China vals speelt.", "China vals speelt", "stelt", "Trump"),
         ("Trump benadrukt dat de economie groeit.", "de economie groeit", "benadrukt", "Trump"),
