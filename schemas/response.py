@@ -101,7 +101,8 @@ class QuoteSchema(Schema):
         required=True,
         metadata={
             "description": "What is said: for a direct quote the words between the quote marks, for indirect "
-            "speech the reported clause; equals text[start:end]"
+            "speech the reported clause with all it governs, without the 'dat', 'of', 'te' or 'om' that opens it; "
+            "equals text[start:end]"
         },
     )
     start = fields.Integer(required=True, metadata={"description": START})
