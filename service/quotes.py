@@ -59,6 +59,8 @@ _CONJUNCTIONS = lexicon.words("coordinating_conjunctions")
 _CLAUSE_BREAKS = set(",;:") | QUOTE_CHARS
 # One word a sentence that introduces a quote may open with before the speaker ("Ook Moorlag is verbijsterd.").
 _OPENING_ADVERBS = lexicon.words("sentence_opening_adverbs")
+# Words that may stand before "volgens" in the clause it opens ("Maar ook volgens de minister …").
+_BEFORE_CLAUSE_CUE = _CONJUNCTIONS | _OPENING_ADVERBS
 # Words that end or break a speaker's noun phrase: function words, and the adverbs that stand around a cue.
 _STOP = (
     lexicon.words("speaker_stop_words")
@@ -524,8 +526,9 @@ def _read_leading(document: _Document, index: int, kind: str) -> _Cue | None:
     opening = _opening_subject(document, index)
     speaker = opening or after_subject or _subject_before(document, index)
     if document.tokens[report].text.lower() == "te":
-        inverted = opening is None and speaker is not None and speaker == after_subject
-        start = _after_particle(document, speaker[1] if inverted else index + 1, index, limit) or index + 1
+        # Past the subject where it follows the cue ("Gisteren zei Trump …"); a phrase after the cue of a subject
+        # before it is the infinitive's ("Het kabinet heeft aangegeven de bonden tegemoet te willen komen").
+        start = position if opening is None else _after_particle(document, index + 1, index, limit) or index + 1
         return _Cue(index, speaker, (_infinitive_clause_start(document, start, report), limit))
     negation = next((i for i in range(index + 1, report) if document.tokens[i].text.lower() in _NEGATIONS), None)
     return _Cue(index, speaker, (report + 1, limit), negation)
@@ -611,7 +614,7 @@ def _opens_clause(document: _Document, sentence_start: int, index: int) -> bool:
     comma and a conjunction ("…, maar volgens haar past dat niet meer")."""
     tokens = document.tokens
     first = index
-    while first > sentence_start and tokens[first - 1].text.lower() in _CONJUNCTIONS | _OPENING_ADVERBS:
+    while first > sentence_start and tokens[first - 1].text.lower() in _BEFORE_CLAUSE_CUE:
         first -= 1
     return first == sentence_start or (first < index and tokens[first - 1].text == ",")
 
