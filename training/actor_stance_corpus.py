@@ -3,7 +3,7 @@ annotated corpus:
 
     python -m training.actor_stance_corpus --out models/actor-stance-nl-compact \\
         --lexicon ../shared/data/lexicons/pattern-nl/nl-sentiment.xml \\
-        --net2021 ../shared/data/net2021/statements.csv [--dev-only]
+        --net2021 ../shared/data/net2021/statements.csv [--silver /tmp/silver.jsonl] [--dev-only]
 
 Actor-stance examples from the annotated corpus (``corpus/``): every place where two gold actors meet, found
 by the service's own ``service.relations.select_evidence``, labelled with the annotators' stance.
@@ -47,6 +47,7 @@ from service.relations import Evidence, aggregate_relations, select_evidence
 from service.results import Mention, Quote, Span
 from service.text import Sentence, split_sentences
 from training.actor_stance import FULL, PAIR, SENTENCE, Variant, fit_scorer, read_polarity_lexicon
+from training.actor_stance_silver import read_silver
 from training.net2021 import PairExample, learn_name_categories, pair_examples, read_statements
 
 REPORT_FILE = "training_report.json"
@@ -247,17 +248,28 @@ def net2021_examples(path: Path | None) -> list[PairExample]:
     return [e for e in pair_examples(statements, learn_name_categories(statements)) if e.kind == "CC"]
 
 
-def variant_name(variant: Variant, net2021_copies: int) -> str:
-    return variant.name + (f" + net2021 CC x{net2021_copies}" if net2021_copies else "")
+def variant_name(variant: Variant, net2021_copies: int, silver_copies: int = 0) -> str:
+    return (
+        variant.name
+        + (f" + net2021 CC x{net2021_copies}" if net2021_copies else "")
+        + (f" + silver x{silver_copies}" if silver_copies else "")
+    )
 
 
 def train(
-    out: Path, seed: int, lexicon_path: Path | None, net2021_path: Path | None, dev_only: bool = False
+    out: Path,
+    seed: int,
+    lexicon_path: Path | None,
+    net2021_path: Path | None,
+    dev_only: bool = False,
+    silver: Sequence[PairExample] = (),
+    silver_copies: int = 0,
 ) -> dict[str, Any]:
     """Fit every variant on train, choose variant and thresholds on dev, write the chosen model and report.
 
     The shipped model is the chosen fit on train (not refitted on train + dev): its thresholds were chosen for
-    that fit's probabilities on dev."""
+    that fit's probabilities on dev. ``silver`` examples (``training.actor_stance_silver``) join every variant
+    ``silver_copies`` times."""
     texts = load_texts(all_ids(), news2019_path())
     data = {split: split_data(load_split(split, texts)) for split in ("train", "dev")}
     lexicon = PolarityLexicon(read_polarity_lexicon(lexicon_path))
@@ -271,11 +283,18 @@ def train(
         if copies and not statements:
             continue
         started = time.monotonic()
-        scorer = fit_scorer(variant, train_examples + statements * copies, lexicon, seed)
+        examples = train_examples + statements * copies + list(silver) * silver_copies
+        scorer = fit_scorer(variant, examples, lexicon, seed)
         scores = scorer.scores(dev_marked)
         thresholds, rows = select_thresholds(scores, data["dev"])
         best = next(row for row in rows if row["thresholds"] == thresholds)
-        results.append({"variant": variant_name(variant, copies), "fit_s": round(time.monotonic() - started), **best})
+        results.append(
+            {
+                "variant": variant_name(variant, copies, silver_copies),
+                "fit_s": round(time.monotonic() - started),
+                **best,
+            }
+        )
         fitted.append((scorer, scores, rows))
         print(json.dumps(results[-1]), flush=True)
     chosen = max(range(len(results)), key=lambda i: (results[i]["f1"], results[i]["precision"]))
@@ -285,8 +304,11 @@ def train(
         "version": VERSION,
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "seed": seed,
+        "articles": {split: len(d.actors) for split, d in data.items()},
         "examples": {split: count_labels(d.examples) for split, d in data.items()},
         "net2021_cc_statements": len(statements),
+        "silver_statements": len(silver),
+        "silver_copies": silver_copies,
         "variants_dev": results,
         "chosen": results[chosen],
         "thresholds_dev": rows,
@@ -311,21 +333,40 @@ def train(
     return report
 
 
+def _silver_lines(report: Mapping[str, Any]) -> list[str]:
+    """The model card's lines on the silver examples, where the model learned from them."""
+    if not report.get("silver_copies"):
+        return []
+    return [
+        f"- Silver examples: {report['silver_statements']} plain statements of support or criticism between two",
+        "  named actors found in news2019 outside the corpus (`training.actor_stance_silver`: a stance predicate of",
+        "  `training/data/stance_predicates.txt` between its subject and its object, no negation), labelled by the",
+        f"  predicate's side, join every variant ×{report['silver_copies']} (news2019's terms: they train, and are",
+        "  not shipped).",
+    ]
+
+
 def count_labels(examples: Sequence[CorpusExample]) -> dict[str, int]:
     counts = Counter(f"{e.evidence.kind}:{e.label or 'left out'}" for e in examples)
     return dict(sorted(counts.items()))
 
 
 CARD_FILE = "MODEL_CARD.md"
-REPRODUCE = """python -m training.actor_stance_corpus --out models/actor-stance-nl-compact \\
-    --lexicon ../shared/data/lexicons/pattern-nl/nl-sentiment.xml --net2021 ../shared/data/net2021/statements.csv
-python -m bench.corpus_accuracy --split dev --out bench/results/corpus_dev_actor_stance_v2.json"""
+REPRODUCE = """python -m training.actor_stance_silver --ner models/ner-nl-compact/model.pt --out /tmp/silver.jsonl
+python -m training.actor_stance_corpus --out models/actor-stance-nl-compact \\
+    --lexicon ../shared/data/lexicons/pattern-nl/nl-sentiment.xml --net2021 ../shared/data/net2021/statements.csv \\
+    --silver /tmp/silver.jsonl
+python -m training.actor_stance_head --model models/actor-stance-nl-compact --ner models/ner-nl-compact/model.pt \\
+    --threads 1 --net2021 ../shared/data/net2021/statements.csv --net2021-copies 1 --silver /tmp/silver.jsonl \\
+    --thresholds 0.5,0.5
+python -m bench.corpus_accuracy --split dev --out /tmp/dev.json
+python -m training.calibration --dev /tmp/dev.json --version actor_stance=<version>"""
 
 
 def render_card(report: Mapping[str, Any], version: str | None = None, sections: Sequence[str] = ()) -> str:
     """The model card: what the model reads, its data and licences, the dev choice and its reliability;
     ``sections`` (the pair heads', ``training.actor_stance_head``) follow the scorer's, under ``version``."""
-    chosen = report["chosen"]
+    chosen, articles = report["chosen"], report["articles"]
     lines = [
         f"# {report['model_id']} {version or report['version']}",
         "",
@@ -343,14 +384,16 @@ def render_card(report: Mapping[str, Any], version: str | None = None, sections:
         "## Data and licences",
         "",
         "- The project's annotated corpus (`corpus/v1`, guideline `docs/annotation-guide.md`): the train split",
-        "  (792 articles of 2019 Dutch news, annotated by helper sessions) gives the examples; the dev split (91",
-        "  articles, annotated blind by other annotators) chooses the variant and the thresholds. The texts are",
+        f"  ({articles['train']:,} articles of 2019 Dutch news, annotated by helper sessions) gives the examples; the",
+        f"  dev split ({articles['dev']} articles, annotated blind by other annotators) chooses the variant and the",
+        "  thresholds. The texts are",
         "  news2019's (publishers' copyright); the model ships no text, only scikit-learn weights over n-grams",
         "  (which include words and character n-grams of those texts) and a word polarity table.",
         "- net2021: NET-method codings of Dutch 2021 election news (VU Political Communication Group, VU Election",
         f"  Study 2021; MIT licence): its {report['net2021_cc_statements']} `CC` statements (subject → object, support",
         "  or criticism), as marked sentences (`training.net2021`), join the corpus examples in the variants marked",
         "  `+ net2021 CC`.",
+        *_silver_lines(report),
         "- The polarity table: Pattern's Dutch adjective lexicon (`nl-sentiment.xml`, BSD-3-Clause, CLiPS, University",
         "  of Antwerp), the forms with |polarity| ≥ 0.1.",
         "- An example is a piece of evidence between two gold actors; its label is the annotated stance when it lies",
@@ -433,8 +476,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--lexicon", type=Path, help="Pattern's nl-sentiment.xml (the polarity table)")
     parser.add_argument("--net2021", type=Path, help="net2021 statements.csv: variants with its CC statements")
     parser.add_argument("--dev-only", action="store_true", help="compare variants on dev only; write nothing")
+    parser.add_argument("--silver", type=Path, help="silver examples (training.actor_stance_silver's JSON lines)")
+    parser.add_argument("--silver-copies", type=int, default=1, help="how many times they join each variant")
     args = parser.parse_args(argv)
-    report = train(args.out, args.seed, args.lexicon, args.net2021, args.dev_only)
+    silver = read_silver(args.silver)
+    copies = args.silver_copies if silver else 0
+    report = train(args.out, args.seed, args.lexicon, args.net2021, args.dev_only, silver, copies)
     print(json.dumps({k: report[k] for k in ("examples", "variants_dev", "chosen")}, indent=1))
     return 0
 

@@ -117,7 +117,7 @@ def test_sample_trump_toward_iran_is_negative_with_iran_in_the_evidence(sample_r
 @pytest.mark.slow
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 23, not met by actor-stance 3.1.1: Trump trusts Poetin ('geloof te hechten aan', 'te geloven') "
+    reason="issue 23, not met by actor-stance 3.2.0: Trump trusts Poetin ('geloof te hechten aan', 'te geloven') "
     "and doubts Germany's deal; the corpus-trained model reads Poetin negative and Duitsland positive",
 )
 def test_sample_trump_toward_poetin_is_positive_and_toward_duitsland_negative(sample_result):
