@@ -114,7 +114,7 @@ def candidate_sentences(
             piece = text[sentence.start : sentence.end]
             if not MIN_TOKENS <= len(sentence.tokens) <= MAX_TOKENS or piece in skip_sentences:
                 continue
-            words = [token.text.lower() for token in tokenize(piece)]
+            words = [token.text.lower() for token in sentence.tokens]
             if _REPORTED in words or skipped & set(words):
                 continue
             found = predicates_in(words, predicates)
