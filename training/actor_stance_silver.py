@@ -77,12 +77,9 @@ def tagged_words(tag: str, path: Path = PREDICATES_FILE) -> frozenset[str]:
     return frozenset(entry for entry, tags in _entries(path) if tag in tags)
 
 
-def _entries(path: Path) -> Iterator[tuple[str, set[str]]]:
-    """Each entry of ``path`` with its tags (the format of ``service/lexicon``: ``words: tags``, ``#`` comments)."""
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            entry, _, tags = line.partition(":")
-            yield entry.strip(), set(tags.split())
+def _entries(path: Path) -> Iterable[tuple[str, frozenset[str]]]:
+    """Each entry of ``path`` with its tags (the format of ``service/lexicon``)."""
+    return lexicon.parse_entries(path.read_text(encoding="utf-8")).items()
 
 
 _AUXILIARIES = {tag: tagged_words(tag) for tag in (PERFECT, PASSIVE)}

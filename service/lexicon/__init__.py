@@ -24,7 +24,12 @@ LANGUAGE = "nl"
 def entries(concept: str) -> Mapping[str, frozenset[str]]:
     """Every entry of ``concept`` with its tags (empty where it has none), in file order."""
     # Through the package, not a path on disk, so it also reads from a wheel or a zipped package.
-    text = files(__package__).joinpath(LANGUAGE, f"{concept}.txt").read_text(encoding="utf-8")
+    return parse_entries(files(__package__).joinpath(LANGUAGE, f"{concept}.txt").read_text(encoding="utf-8"))
+
+
+def parse_entries(text: str) -> Mapping[str, frozenset[str]]:
+    """Every entry of a text in this format (``entry: tags`` lines, ``#`` comments) with its tags, in order; also
+    read by training for its own data files."""
     table: dict[str, frozenset[str]] = {}
     for line in text.splitlines():
         if line.strip() and not line.startswith("#"):
