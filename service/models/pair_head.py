@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import torch
 from torch import nn
+from torch.nn.utils.rnn import pad_sequence
 
 from service.text import tokenize
 
@@ -98,7 +99,18 @@ class PairHead(nn.Module):
 
     def forward(self, vectors: torch.Tensor, flags: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """Logits per position (``POSITIONS`` order) for a padded batch: ``mask`` is 1 on real tokens."""
-        states = torch.relu(self.projection(self.dropout(torch.cat([vectors, flags], -1))))
+        return self.read(self.project_vectors(self.dropout(vectors)), flags, mask)
+
+    def project_vectors(self, vectors: torch.Tensor) -> torch.Tensor:
+        """The token vectors' share of the projection (with its bias), which does not depend on the pair: the
+        pairs of one sentence share it, so ``head_scores`` computes it once per sentence."""
+        size = self.config["vector_size"]
+        return nn.functional.linear(vectors, self.projection.weight[:, :size], self.projection.bias)
+
+    def read(self, projected: torch.Tensor, flags: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """Logits per position from the projected token vectors of a padded batch and the pairs' flags."""
+        flag_share = nn.functional.linear(self.dropout(flags), self.projection.weight[:, self.config["vector_size"] :])
+        states = torch.relu(projected + flag_share)
         # Packed, so that padding never reaches the backward direction: a score does not depend on the batch.
         lengths = mask.sum(1).long().cpu()
         packed = nn.utils.rnn.pack_padded_sequence(states, lengths, batch_first=True, enforce_sorted=False)
@@ -138,16 +150,45 @@ def padded(items: Sequence[PairTokens]) -> tuple[torch.Tensor, torch.Tensor, tor
 
 def head_scores(heads: Sequence[PairHead], items: Sequence[PairTokens]) -> np.ndarray:
     """Position probabilities averaged over ``heads``, shape ``(len(items), 3)``; shorter items batched
-    together so that padding stays small."""
+    together so that padding stays small. Items that hold the same ``vectors`` tensor (the pairs of one
+    sentence) share its projection."""
     scores = np.zeros((len(items), 3), dtype=np.float64)
+    if not items:
+        return scores
     order = sorted(range(len(items)), key=lambda i: len(items[i].vectors))
+    sentence_of, sentences = _distinct_vectors(items)
     with torch.inference_mode():
+        projected = [_projected_sentences(head, sentences) for head in heads]
         for first in range(0, len(order), BATCH):
             chosen = order[first : first + BATCH]
-            batch = padded([items[i] for i in chosen])
-            probabilities = torch.stack([torch.softmax(head(*batch), -1) for head in heads]).mean(0)
-            scores[chosen] = probabilities.double().numpy()
+            flags = pad_sequence([items[i].flags for i in chosen], batch_first=True)
+            mask = pad_sequence([torch.ones(len(items[i].flags)) for i in chosen], batch_first=True)
+            probabilities = []
+            for head, own in zip(heads, projected, strict=True):
+                states = pad_sequence([own[sentence_of[i]] for i in chosen], batch_first=True)
+                probabilities.append(torch.softmax(head.read(states, flags, mask), -1))
+            scores[chosen] = torch.stack(probabilities).mean(0).double().numpy()
     return scores
+
+
+def _projected_sentences(head: PairHead, sentences: Sequence[torch.Tensor]) -> list[torch.Tensor]:
+    """``head.project_vectors`` of each sentence's token vectors, in one call over all of them."""
+    rows = head.project_vectors(torch.cat([vectors.float() for vectors in sentences]))
+    return list(rows.split([len(vectors) for vectors in sentences]))
+
+
+def _distinct_vectors(items: Sequence[PairTokens]) -> tuple[list[int], list[torch.Tensor]]:
+    """For each item the index of its ``vectors`` tensor among the distinct ones (by identity), and those."""
+    index: dict[int, int] = {}
+    sentences: list[torch.Tensor] = []
+    sentence_of = []
+    for item in items:
+        key = id(item.vectors)
+        if key not in index:
+            index[key] = len(sentences)
+            sentences.append(item.vectors)
+        sentence_of.append(index[key])
+    return sentence_of, sentences
 
 
 def save_heads(path: str | Path, heads: Sequence[PairHead], embeddings: Any) -> None:
@@ -164,7 +205,7 @@ def save_heads(path: str | Path, heads: Sequence[PairHead], embeddings: Any) -> 
 
 
 def load_heads(path: str | Path, quantized: bool = False) -> tuple[list[PairHead], Any]:
-    """The heads (in eval mode; their LSTM and linear layers int8 where ``quantized``) and the embedding stack of
+    """The heads (in eval mode; their LSTM and output layer int8 where ``quantized``) and the embedding stack of
     a ``pair_head.pt``."""
     from flair.embeddings.base import load_embeddings
 
@@ -173,15 +214,16 @@ def load_heads(path: str | Path, quantized: bool = False) -> tuple[list[PairHead
     for state in saved["heads"]:
         head = PairHead(**saved["config"])
         head.load_state_dict(state)
-        heads.append(_int8(head.eval()) if quantized else head.eval())
+        heads.append(quantized_head(head.eval()) if quantized else head.eval())
     embeddings = load_embeddings(saved["embeddings"])
     embeddings.eval()
     return heads, embeddings
 
 
-def _int8(head: PairHead) -> PairHead:
-    """Dynamic int8 quantization of a head's LSTM and linear layers (torch announces the eager API as deprecated
-    on every call; the lock pins torch, and the tests load int8 heads)."""
+def quantized_head(head: PairHead) -> PairHead:
+    """Dynamic int8 quantization of a head's LSTM and output layer (torch announces the eager API as deprecated
+    on every call; the lock pins torch, and the tests load int8 heads). The projection stays fp32: it is read
+    in two parts (``project_vectors`` once per sentence, the flags' share per pair) through its weight."""
     import warnings
 
     from torch.ao.quantization import quantize_dynamic
@@ -189,4 +231,4 @@ def _int8(head: PairHead) -> PairHead:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"torch\.ao\.quantization", category=DeprecationWarning)
         warnings.filterwarnings("ignore", message=r"torch\.quantize_per_tensor", category=UserWarning)
-        return quantize_dynamic(head, {nn.LSTM, nn.Linear}, dtype=torch.qint8)
+        return quantize_dynamic(head, {"rnn", "output"}, dtype=torch.qint8)

@@ -10,7 +10,7 @@ import torch
 
 from service.models.actor_stance import load_actor_stance_model
 from service.models.ner import embed_tokens, same_stack
-from service.models.pair_head import FLAGS, PairHead, head_scores, pair_tokens
+from service.models.pair_head import FLAGS, PairHead, head_scores, padded, pair_tokens, quantized_head
 from service.text import split_sentences, tokenize
 from tests.helpers import SHIPPED_ACTOR_STANCE
 
@@ -61,6 +61,21 @@ def test_a_score_does_not_depend_on_what_else_is_in_the_batch():
     alone = [head_scores(heads, [item])[0] for item in items]
     assert together == pytest.approx(np.array(alone), abs=1e-6)
     assert together.sum(axis=1) == pytest.approx([1.0, 1.0, 1.0])
+
+
+def test_the_pairs_of_one_sentence_share_its_projection_without_changing_a_score():
+    torch.manual_seed(1)
+    heads = [quantized_head(PairHead(6).eval()), PairHead(6).eval()]
+    sentence = torch.randn(7, 6)
+    spans = [((0, 1), (5, 6)), ((5, 6), (0, 1)), ((2, 3), (4, 5))]
+    shared = [pair_tokens(sentence, [(i, i + 1) for i in range(7)], s, t, False) for s, t in spans]
+    copied = [pair_tokens(sentence.clone(), [(i, i + 1) for i in range(7)], s, t, False) for s, t in spans]
+    together = head_scores(heads, shared)
+    assert together == pytest.approx(head_scores(heads, copied), abs=1e-6)
+    assert together[0] != pytest.approx(together[1], abs=1e-3)  # the flags still tell the pairs apart
+    with torch.inference_mode():
+        whole = torch.softmax(heads[1](*padded(shared[:1])), -1)[0].numpy()
+    assert head_scores(heads[1:], shared[:1])[0] == pytest.approx(whole, abs=1e-6)
 
 
 def test_the_ner_pass_keeps_one_vector_per_token_as_the_stack_computes_them(shipped_ner):
