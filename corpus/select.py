@@ -279,7 +279,7 @@ def _draw_dev_round(
 
 
 def _draw_stance_round(texts: dict[str, str], blocked: set[str], rng: random.Random) -> list[dict[str, str]]:
-    """Train rounds (added 2026-12-08) of the articles that hold the most stance predicates
+    """Train rounds (added 2026-12-07) of the articles that hold the most stance predicates
     (``training/data/stance_predicates.txt``: "bekritiseert", "haalt uit naar", "feliciteerde"), ``STANCE_ROUNDS``
     in turn, from what no split holds (``blocked``), none sharing a paragraph with another; appended after every
     earlier draw. The actor-stance models had about 2,000 sided pairs to learn from; the earlier rounds drew for
