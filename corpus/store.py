@@ -18,6 +18,9 @@ from corpus.labels import ACTOR_STANCES, ACTOR_TYPES, ENTITY_TYPES, ISSUE_POSITI
 
 CORPUS_DIR = Path(__file__).resolve().parent / "v1"
 SPLITS = ("train", "dev", "test")
+SELECTION_FILE = "selection.json"
+# The command-line help of the trainers' --train-articles option (``later_train_ids``).
+TRAIN_ARTICLES_HELP = "learn from the first N train articles in draw order only (default: all), as a model card names"
 SECOND_ANNOTATION = "test-second"
 RECORD_KEYS = frozenset(
     ["id", "source", "split", "annotator", "pre_annotated", "guideline", "chars", "entities", "actors", "quotes",
@@ -63,13 +66,35 @@ def write_records(path: Path, records: Sequence[dict[str, Any]]) -> None:
     path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
 
 
-def load_split(name: str, texts: dict[str, str], folder: Path = CORPUS_DIR) -> list[Article]:
-    """The articles of one split file with their texts (``texts`` from ``corpus.articles.load_texts``)."""
-    return [Article(record, texts[record["id"]]) for _, record in read_records(split_path(name, folder))]
+def load_split(
+    name: str, texts: dict[str, str], folder: Path = CORPUS_DIR, train_articles: int | None = None
+) -> list[Article]:
+    """The articles of one split file with their texts (``texts`` from ``corpus.articles.load_texts``); of the
+    train split only the first ``train_articles`` in draw order where given (``later_train_ids``)."""
+    left_out = later_train_ids(train_articles, folder) if name == "train" else set()
+    return [
+        Article(record, texts[record["id"]])
+        for _, record in read_records(split_path(name, folder))
+        if record["id"] not in left_out
+    ]
 
 
-def all_ids(folder: Path = CORPUS_DIR) -> set[str]:
-    return {r["id"] for name in (*SPLITS, SECOND_ANNOTATION) for _, r in read_records(split_path(name, folder))}
+def all_ids(folder: Path = CORPUS_DIR, train_articles: int | None = None) -> set[str]:
+    """Every annotated article's id; of the train split only the first ``train_articles`` in draw order."""
+    ids = {r["id"] for name in (*SPLITS, SECOND_ANNOTATION) for _, r in read_records(split_path(name, folder))}
+    return ids - later_train_ids(train_articles, folder)
+
+
+def later_train_ids(train_articles: int | None, folder: Path = CORPUS_DIR) -> set[str]:
+    """The train articles drawn after the first ``train_articles`` (``selection.json``'s order; None: none): the
+    split grows by rounds, and a model card names how many it learned from, so that its training can be run again
+    on those."""
+    if train_articles is None:
+        return set()
+    drawn = json.loads((folder / SELECTION_FILE).read_text(encoding="utf-8"))["train"]
+    if train_articles > len(drawn):
+        raise ValueError(f"{train_articles} train articles asked for; {len(drawn)} were drawn")
+    return {item["id"] for item in drawn[train_articles:]}
 
 
 class _Validator:

@@ -33,7 +33,7 @@ import numpy as np
 
 from corpus.articles import load_texts, news2019_path
 from corpus.pairs import NEUTRAL, actor_pairs, sentence_of
-from corpus.store import Article, all_ids, load_split
+from corpus.store import TRAIN_ARTICLES_HELP, Article, all_ids, load_split
 from service.models.actor_stance import (
     CLASSIFIER_FILE,
     POSITIONS,
@@ -264,6 +264,7 @@ def train(
     dev_only: bool = False,
     silver: Sequence[PairExample] = (),
     silver_copies: int = 0,
+    train_articles: int | None = None,
 ) -> dict[str, Any]:
     """Fit every variant on train, choose variant and thresholds on dev, write the chosen model and report.
 
@@ -271,7 +272,7 @@ def train(
     that fit's probabilities on dev. ``silver`` examples (``training.actor_stance_silver``) join every variant
     ``silver_copies`` times."""
     texts = load_texts(all_ids(), news2019_path())
-    data = {split: split_data(load_split(split, texts)) for split in ("train", "dev")}
+    data = {split: split_data(load_split(split, texts, train_articles=train_articles)) for split in ("train", "dev")}
     lexicon = PolarityLexicon(read_polarity_lexicon(lexicon_path))
     train_examples = [pair_example(e) for e in data["train"].examples if e.label is not None]
     statements = net2021_examples(net2021_path)
@@ -477,10 +478,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--dev-only", action="store_true", help="compare variants on dev only; write nothing")
     parser.add_argument("--silver", type=Path, help="silver examples (training.actor_stance_silver's JSON lines)")
     parser.add_argument("--silver-copies", type=int, default=1, help="how many times they join each variant")
+    parser.add_argument("--train-articles", type=int, help=TRAIN_ARTICLES_HELP)
     args = parser.parse_args(argv)
     silver = read_silver(args.silver)
     copies = args.silver_copies if silver else 0
-    report = train(args.out, args.seed, args.lexicon, args.net2021, args.dev_only, silver, copies)
+    report = train(args.out, args.seed, args.lexicon, args.net2021, args.dev_only, silver, copies, args.train_articles)
     print(json.dumps({k: report[k] for k in ("examples", "variants_dev", "chosen")}, indent=1))
     return 0
 

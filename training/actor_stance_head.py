@@ -29,7 +29,7 @@ import torch
 from torch import nn
 
 from corpus.articles import load_texts, news2019_path
-from corpus.store import all_ids, load_split
+from corpus.store import TRAIN_ARTICLES_HELP, all_ids, load_split
 from service.config import Settings
 from service.models.actor_stance import METADATA_FILE, POSITIONS, load_actor_stance_model, mark_pair
 from service.models.ner import embed_tokens, load_ner_model
@@ -144,7 +144,9 @@ def choose(
 def train(args: argparse.Namespace) -> dict[str, Any]:
     torch.set_num_threads(args.threads)
     texts = load_texts(all_ids(), news2019_path())
-    data = {split: split_data(load_split(split, texts)) for split in ("train", "dev")}
+    data = {
+        split: split_data(load_split(split, texts, train_articles=args.train_articles)) for split in ("train", "dev")
+    }
     train_examples = [e for e in data["train"].examples if e.label is not None]
     ner = load_ner_model(args.ner, quantize=Settings().ner_quantize)
     started = time.monotonic()
@@ -287,6 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--net2021-copies", type=int, default=0, help="how many times they join")
     parser.add_argument("--silver", type=Path, help="silver examples (training.actor_stance_silver's JSON lines)")
     parser.add_argument("--silver-copies", type=int, default=1, help="how many times they join")
+    parser.add_argument("--train-articles", type=int, help=TRAIN_ARTICLES_HELP)
     parser.add_argument(
         "--thresholds",
         type=lambda value: dict(zip(("positive", "negative"), map(float, value.split(",")), strict=True)),

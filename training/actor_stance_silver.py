@@ -238,13 +238,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--ner", required=True, help="the NER model that finds the actors")
     parser.add_argument("--out", type=Path, required=True, help="JSON lines file to write (outside the repository)")
     parser.add_argument("--news", type=Path, default=news2019_path(), help="news2019 articles.jsonl.gz")
+    parser.add_argument("--train-articles", type=int, help="skip only the first N train articles in draw order "
+                        "(default: all) besides dev and test, as for a model trained on those")  # fmt: skip
     args = parser.parse_args(argv)
     import torch
 
     torch.set_num_threads(1)
     ner = load_ner_model(args.ner)
     started, counts = time.monotonic(), Counter()
-    corpus_ids = all_ids()
+    corpus_ids = all_ids(train_articles=args.train_articles)
     with open(args.out, "w", encoding="utf-8") as out:
         for example in mine(
             ner, iter_news2019(args.news), corpus_ids, read_predicates(), corpus_sentences(corpus_ids, args.news)

@@ -19,7 +19,7 @@ from corpus.check import check
 from corpus.pairs import actor_pairs, issue_units
 from corpus.spans import SpanError, resolve_all, resolve_one
 from corpus.stats import corpus_stats
-from corpus.store import Article, validate, write_records
+from corpus.store import Article, all_ids, load_split, validate, write_records
 from tests.helpers import PROJECT_ROOT, SHARED_DATA
 from training.corpora import entity_tagged_sentences
 
@@ -277,3 +277,20 @@ def test_corpus_entities_become_iob_tags_on_the_services_tokens_and_misaligned_o
         [("Trumps", "B-PER"), ("plan", "O"), ("faalt", "O"), (".", "O")],
     ]  # fmt: skip
     assert dropped == 1
+
+
+def test_a_model_can_learn_from_the_train_articles_drawn_before_the_split_grew(tmp_path):
+    """``--train-articles N``: the first N train articles in draw order (selection.json), whatever their order in
+    train.jsonl (sorted by id); dev and test stay whole."""
+    corpus = tmp_path / "v1"
+    write_records(corpus / "train.jsonl", [_record(split="train", id=i) for i in ("c3", "a1", "b2")])
+    write_records(corpus / "dev.jsonl", [_record(split="dev", id="d4")])
+    drawn = [{"id": i, "drawn_for": "topic"} for i in ("c3", "a1", "b2")]
+    (corpus / "selection.json").write_text(json.dumps({"train": drawn}), encoding="utf-8")
+    texts = dict.fromkeys(("a1", "b2", "c3", "d4"), TEXT)
+    assert [a.id for a in load_split("train", texts, corpus, train_articles=2)] == ["a1", "c3"]
+    assert [a.id for a in load_split("train", texts, corpus)] == ["a1", "b2", "c3"]
+    assert [a.id for a in load_split("dev", texts, corpus, train_articles=1)] == ["d4"]
+    assert all_ids(corpus, train_articles=1) == {"c3", "d4"}
+    with pytest.raises(ValueError, match="4 train articles asked for; 3 were drawn"):
+        all_ids(corpus, train_articles=4)
