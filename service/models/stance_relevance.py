@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy.special import expit
+from sklearn.linear_model import LogisticRegression
 
 
 @dataclass
@@ -26,5 +28,15 @@ class TwoStageRelevance:
 
     def predict_proba(self, features: Any) -> np.ndarray:
         issue = self.any_classifier.predict_proba(features)[:, 1]
-        topics = np.asarray(self.topic_classifier.predict_proba(features), dtype=float)
+        topics = self._topic_probabilities(features)
         return issue[:, None] * topics / np.maximum(topics.sum(axis=1, keepdims=True), 1e-9)
+
+    def _topic_probabilities(self, features: Any) -> np.ndarray:
+        """Each topic's probability from its binary logistic regression, as ``topic_classifier.predict_proba``
+        gives it, computed here from the weights: scikit-learn checks the input again for every topic, and those
+        13 checks took most of the gate's time on one article. A one-vs-rest classifier of anything else is asked
+        itself."""
+        estimators = getattr(self.topic_classifier, "estimators_", [None])
+        if not all(isinstance(e, LogisticRegression) and len(e.classes_) == 2 for e in estimators):
+            return np.asarray(self.topic_classifier.predict_proba(features), dtype=float)
+        return expit(np.column_stack([features @ e.coef_[0] + e.intercept_[0] for e in estimators]))
