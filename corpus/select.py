@@ -7,8 +7,8 @@
   names the topic most often beside a political actor word (the thin topics need chosen articles to reach 100
   units), and a subject-spread share (sport, crime, business, foreign, domestic politics, anything), interleaved
   so that any prefix of the list is balanced; then a second round of topic articles, rounds for the topics
-  still thin after that (``EXTRA_ROUNDS``), subject-spread rounds (``TRAIN_SPREAD_ROUNDS``), and last a round of
-  articles dense in actor-to-actor stances (``_draw_stance_round``).
+  still thin after that (``EXTRA_ROUNDS``), subject-spread rounds (``TRAIN_SPREAD_ROUNDS``), and last rounds of
+  articles dense in actor-to-actor stances (``STANCE_ROUNDS``).
 - dev_topics and test_topics: three topic articles per topic for each (see ``_draw_blind_topics``), annotated
   blind and stored in the dev and test splits.
 - No article of ``bench/data`` is drawn, and no train article shares a paragraph of 80 characters or more with a
@@ -47,11 +47,11 @@ TRAIN_PER_SUBJECT = 35
 # descriptions that name them come from all news.
 TRAIN_PER_SUBJECT_SPREAD = 20
 TRAIN_SPREAD_ROUNDS = 2
-# The stance round: articles where actors most often praise, support, criticise or accuse one another by name.
-# Each such sentence is one of the few sided examples (about 1,550 in 1,032 articles, against 25,000 neutral pairs).
-# Each round: (articles, the fewest stance predicates an article holds); a round continues the ranking of the one
-# before. The second and third (added the same day) go down to two predicates and to one: only about 40 articles
-# outside the corpus hold three or more, about 430 two.
+# The stance rounds: articles where actors most often praise, support, criticise or accuse one another by name,
+# the few sided pairs of the corpus (1,996 in 1,032 articles, against 21,500 neutral ones). Each round: (articles,
+# the fewest stance predicates an article holds); a round continues the ranking of the one before. The second and
+# third (added the same day) go down to two predicates and to one: only about 40 articles outside the corpus hold
+# three or more, about 430 two.
 STANCE_ROUNDS = ((96, 3), (160, 2), (192, 1))
 MIN_BLIND_CHARS, MIN_TRAIN_CHARS, MAX_TRAIN_CHARS = 600, 800, 4000
 SHARED_PARAGRAPH_CHARS = 80
@@ -225,7 +225,7 @@ def select(shared: Path) -> dict:
     dev_second = _draw_dev_round(dev_pool[HELD_OUT_SPLIT_SIZE:], texts, blocked, taken, rng)
     taken |= set().union(*(_paragraph_keys(texts[t["id"]]) for t in dev_second))
     blocked |= {t["id"] for t in dev_second} | {i for i, t in texts.items() if _paragraph_keys(t) & taken}
-    train += _draw_stance_round(texts, blocked, rng)
+    train += _draw_stance_rounds(texts, blocked, rng)
     return {
         "seed": SEED,
         "dev": dev,
@@ -278,12 +278,11 @@ def _draw_dev_round(
     return [{"id": i, "drawn_for": "held_out"} for i in held_out] + _interleave(buckets)
 
 
-def _draw_stance_round(texts: dict[str, str], blocked: set[str], rng: random.Random) -> list[dict[str, str]]:
+def _draw_stance_rounds(texts: dict[str, str], blocked: set[str], rng: random.Random) -> list[dict[str, str]]:
     """Train rounds (added 2026-12-07) of the articles that hold the most stance predicates
     (``training/data/stance_predicates.txt``: "bekritiseert", "haalt uit naar", "feliciteerde"), ``STANCE_ROUNDS``
     in turn, from what no split holds (``blocked``), none sharing a paragraph with another; appended after every
-    earlier draw. The actor-stance models had about 2,000 sided pairs to learn from; the earlier rounds drew for
-    topics and subjects, which hold few."""
+    earlier draw: the earlier rounds drew for topics and subjects, which hold few sided actor pairs."""
     pool = sorted(i for i, t in texts.items() if i not in blocked and MIN_TRAIN_CHARS <= len(t) <= MAX_TRAIN_CHARS)
     rng.shuffle(pool)
     predicates = read_predicates()
