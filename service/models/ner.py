@@ -79,54 +79,64 @@ class NerModel:
     def _predict(
         self, token_lists: list[list[str]], heads: Sequence[TaggerHead], keep_vectors: bool = False
     ) -> tuple[list[list[list[tuple[int, int, str, float]]]], list[Any]]:
-        """Spans of every sentence from the NER tagger, then from each head; a head that shares the embeddings
-        reads the token vectors the NER tagger left on the sentences instead of embedding them again. With
-        ``keep_vectors``, the vectors stay on the sentences, which come back too (else an empty list)."""
+        """Spans of every sentence from the NER tagger, then from each head. The heads that share the embeddings
+        read the NER tagger's own input: each mini-batch is embedded and padded into one tensor once, and every
+        reader runs its layers on that tensor. With ``keep_vectors``, the vectors stay on the sentences, which come
+        back too (else an empty list)."""
         from flair.data import Sentence as FlairSentence
 
+        if not token_lists:
+            return [[] for _ in range(1 + len(heads))], []
         shared = [FlairSentence(tokens) for tokens in token_lists]
-        runs = [(self._tagger, "ner", shared)] + [
-            (
-                head.tagger,
-                head.label_type,
-                shared if head.shares_embeddings else [FlairSentence(t) for t in token_lists],
-            )
-            for head in heads
-        ]
-        vectors = []
-        if token_lists:
-            with self._lock:
-                for index, (tagger, label_type, sentences) in enumerate(runs):
-                    # Vectors stay on the shared sentences until the last reader is done with them. Flair's "gpu"
-                    # storage keeps them where they were computed (here the CPU); "cpu" would copy each token's
-                    # vectors, a few per cent of the NER tagger's time.
-                    later = keep_vectors or any(other is shared for _, _, other in runs[index + 1 :])
-                    storage = "gpu" if sentences is shared and later else "none"
-                    for batch in flair_batches(sentences, self.batch_size):
-                        tagger.predict(
-                            batch,
-                            mini_batch_size=self.batch_size,
-                            label_name=label_type,
-                            embedding_storage_mode=storage,
-                        )
-            if keep_vectors:
-                vectors = shared
-        spans = [
-            [
-                [
-                    (
-                        span.tokens[0].idx - 1,
-                        span.tokens[-1].idx,
-                        _entity_type(span.get_label(label_type).value),
-                        float(span.get_label(label_type).score),
-                    )
-                    for span in sentence.get_spans(label_type)
-                ]
-                for sentence in sentences
+        readers = [self._tagger] + [head.tagger for head in heads if head.shares_embeddings]
+        with self._lock:
+            # One list per reader, in the order of ``readers``: the NER tagger's first, then each sharing head's.
+            read_together = iter(self._tag_shared(readers, shared, keep_vectors))
+            spans = [next(read_together)] + [
+                next(read_together) if head.shares_embeddings else self._tag_alone(head, token_lists) for head in heads
             ]
-            for _, label_type, sentences in runs
+        return spans, shared if keep_vectors else []
+
+    def _tag_shared(
+        self, taggers: list[Any], sentences: list[Any], keep_vectors: bool
+    ) -> list[list[list[tuple[int, int, str, float]]]]:
+        """Per tagger, per sentence, the spans it marks, every tagger reading the same padded tensor of each
+        mini-batch (the NER tagger's embeddings, which every tagger here was trained over)."""
+        import torch
+
+        position = {id(sentence): index for index, sentence in enumerate(sentences)}
+        spans: list[list[list[tuple[int, int, str, float]]]] = [[[] for _ in sentences] for _ in taggers]
+        with torch.no_grad():
+            for batch in flair_batches([sentence for sentence in sentences if len(sentence)], self.batch_size):
+                sentence_tensor, lengths = self._tagger._prepare_tensors(batch)
+                for tagger, marked in zip(taggers, spans, strict=True):
+                    decoded = decoded_spans(tagger, tagger.forward(sentence_tensor, lengths), batch)
+                    for sentence, found in zip(batch, decoded, strict=True):
+                        marked[position[id(sentence)]] = found
+                if not keep_vectors:
+                    for sentence in batch:
+                        sentence.clear_embeddings()
+        return spans
+
+    def _tag_alone(self, head: TaggerHead, token_lists: list[list[str]]) -> list[list[tuple[int, int, str, float]]]:
+        """The spans of a head with an embedding stack of its own, which embeds its own copy of the sentences."""
+        from flair.data import Sentence as FlairSentence
+
+        sentences = [FlairSentence(tokens) for tokens in token_lists]
+        for batch in flair_batches(sentences, self.batch_size):
+            head.tagger.predict(batch, mini_batch_size=self.batch_size, label_name=head.label_type)
+        return [
+            [
+                (
+                    span.tokens[0].idx - 1,
+                    span.tokens[-1].idx,
+                    _entity_type(span.get_label(head.label_type).value),
+                    float(span.get_label(head.label_type).score),
+                )
+                for span in sentence.get_spans(head.label_type)
+            ]
+            for sentence in sentences
         ]
-        return spans, vectors
 
     def tag(self, documents: list[tuple[str, list[Sentence]]]) -> list[list[Entity]]:
         """Entities of every document; all sentences of all documents go to the model in one call."""
@@ -212,6 +222,24 @@ def flair_batches(sentences: list[Any], size: int) -> Iterable[list[Any]]:
     by_length = sorted(sentences, key=len, reverse=True)
     for start in range(0, len(by_length), size):
         yield by_length[start : start + size]
+
+
+def decoded_spans(tagger: Any, features: Any, batch: list[Any]) -> list[list[tuple[int, int, str, float]]]:
+    """The spans ``(first_token, end_token, type, confidence)`` a CRF tagger's ``features`` of a mini-batch decode
+    to, per sentence: what Flair's ``predict`` would attach to the sentences as labels, read straight off its
+    decoder instead."""
+    from flair.data import get_spans_from_bio
+
+    predictions, _ = tagger.viterbi_decoder.decode(features, False, batch)
+    return [
+        [
+            (indices[0], indices[-1] + 1, _entity_type(label), score)
+            for indices, score, label in get_spans_from_bio(
+                [tag for tag, _ in predicted], [score for _, score in predicted]
+            )
+        ]
+        for predicted in predictions
+    ]
 
 
 def stacked_vectors(sentence: Any, names: list[str]) -> Any:
@@ -301,12 +329,15 @@ def quantize_tagger(tagger, parts: Iterable[str]) -> tuple[str, ...]:
     import torch
     from torch.ao.quantization import quantize_dynamic
 
+    from service.models.quantized_lstm import use_packed_input_overload
+
     names = quantizable_modules(tagger, parts)
     if names:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=r"torch\.ao\.quantization", category=DeprecationWarning)
             warnings.filterwarnings("ignore", message=r"torch\.quantize_per_tensor", category=UserWarning)
             quantize_dynamic(tagger, set(names), dtype=torch.qint8, inplace=True)
+        use_packed_input_overload(tagger)
     return names
 
 

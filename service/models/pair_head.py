@@ -228,7 +228,11 @@ def quantized_head(head: PairHead) -> PairHead:
 
     from torch.ao.quantization import quantize_dynamic
 
+    from service.models.quantized_lstm import use_packed_input_overload
+
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"torch\.ao\.quantization", category=DeprecationWarning)
         warnings.filterwarnings("ignore", message=r"torch\.quantize_per_tensor", category=UserWarning)
-        return quantize_dynamic(head, {"rnn", "output"}, dtype=torch.qint8)
+        quantized = quantize_dynamic(head, {"rnn", "output"}, dtype=torch.qint8)
+    use_packed_input_overload(quantized)
+    return quantized

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Any
+
+from flair.data import Sentence as FlairSentence
 
 from service.models.ner import flair_batches, load_ner_model
 from service.text import split_sentences
@@ -34,3 +37,31 @@ def test_documents_tagged_together_in_many_mini_batches_get_what_each_gets_alone
     assert all(
         abs(a.confidence - b.confidence) < 1e-4 for doc, other in zip(together, alone) for a, b in zip(doc, other)
     )
+
+
+@dataclass
+class SameStackHead:
+    """A head that reads the NER tagger's vectors (here the NER tagger itself under another label)."""
+
+    tagger: Any
+    label_type: str = "again"
+    shares_embeddings: bool = True
+
+
+def test_spans_read_off_the_decoder_are_the_labels_flair_predict_attaches(tiny_tagger_path):
+    model = load_ner_model(str(tiny_tagger_path), batch_size=2)
+    text = "Mark Rutte sprak in Den Haag met Sigrid Kaag. Ajax won van PSV in Eindhoven. Het regende. Ja."
+    token_lists = [[token.text for token in sentence.tokens] for sentence in split_sentences(text)]
+    flair_sentences = [FlairSentence(tokens) for tokens in token_lists]
+    model._tagger.predict(flair_sentences, mini_batch_size=2, label_name="ner")
+    expected = [
+        [
+            (span.tokens[0].idx - 1, span.tokens[-1].idx, span.get_label("ner").value, span.get_label("ner").score)
+            for span in sentence.get_spans("ner")
+        ]
+        for sentence in flair_sentences
+    ]
+    (ner_spans, head_spans), _ = model._predict(token_lists, [SameStackHead(model._tagger)])
+    assert any(expected)
+    assert ner_spans == expected  # offsets, types and confidences, exactly
+    assert head_spans == expected  # a head reads the same padded vectors the NER tagger read

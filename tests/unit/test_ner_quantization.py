@@ -3,6 +3,7 @@
 import torch
 
 from service.models.ner import load_ner_model
+from service.models.quantized_lstm import PackedInputLSTM
 from tests.tiny_models import tagged_sentences
 
 QUANTIZED_LSTM = torch.ao.nn.quantized.dynamic.LSTM
@@ -18,6 +19,7 @@ def test_the_chosen_lstms_become_int8_and_the_tags_stay(tiny_tagger_path):
     int8 = load_ner_model(str(tiny_tagger_path), quantize=("tagger", "char", "linear"))
     assert int8.quantized == ("embeddings.list_embedding_0.char_rnn", "embedding2nn", "rnn")
     assert isinstance(int8._tagger.rnn, QUANTIZED_LSTM)
+    assert type(int8._tagger.rnn) is PackedInputLSTM  # packed batches call torch's operator by its overload
     assert isinstance(int8._tagger.embedding2nn, torch.ao.nn.quantized.dynamic.Linear)
     assert isinstance(int8._tagger.linear, torch.nn.Linear)  # the output layer stays fp32 (see _part_of)
     assert isinstance(int8._tagger.embeddings.list_embedding_0.char_rnn, QUANTIZED_LSTM)
