@@ -32,7 +32,7 @@ from functools import partial
 from pathlib import Path
 
 from corpus.articles import DEFAULT_SHARED, load_texts, news2019_path
-from corpus.store import CORPUS_DIR, Article, load_split, read_records, split_path
+from corpus.store import CORPUS_DIR, TRAIN_ARTICLES_HELP, Article, load_split, read_records, split_path
 from service import lexicon
 from service.actors import Resolver
 from service.coref import resolve_references
@@ -100,9 +100,11 @@ def resolved(resolve: Resolver, article: GoldArticle) -> list[tuple[int, Mention
     return resolve(article.actors, article.text, article.sentences, article.quoted)
 
 
-def load_gold(split: str, corpus: Path, shared: Path) -> list[GoldArticle]:
+def load_gold(split: str, corpus: Path, shared: Path, train_articles: int | None = None) -> list[GoldArticle]:
+    """The split's articles as the walk reads them; of train only the first ``train_articles`` (``load_split``)."""
     ids = [record["id"] for _, record in read_records(split_path(split, corpus))]
-    return [gold_article(a) for a in load_split(split, load_texts(ids, news2019_path(shared)), corpus)]
+    texts = load_texts(ids, news2019_path(shared))
+    return [gold_article(a) for a in load_split(split, texts, corpus, train_articles)]
 
 
 def mine_heads(articles: list[GoldArticle], openers: frozenset[str], min_count: int) -> frozenset[str]:
@@ -285,11 +287,12 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--score-test", action="store_true", help="also score the chosen ranker and the rules on test")
     parser.add_argument("--cross-validate", action="store_true", help="also compare first names by CV on train")
     parser.add_argument("--lexicon-heads", action="store_true", help="also the roles and group nouns of the lexicon")
+    parser.add_argument("--train-articles", type=int, help=TRAIN_ARTICLES_HELP)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
 
     started = time.monotonic()
-    train = load_gold("train", args.corpus, args.shared)
+    train = load_gold("train", args.corpus, args.shared, args.train_articles)
     dev = load_gold("dev", args.corpus, args.shared)
     heads = mine_heads(train, OPENERS, args.min_head_count)
     if args.lexicon_heads:

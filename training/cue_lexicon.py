@@ -2,7 +2,7 @@
 ``service/lexicon/nl/corpus_speech_verbs.txt`` (the quote rules of ``service.quotes`` read it beside the
 hand-written ``speech_verbs``):
 
-    python -m training.cue_lexicon [--min-count 10] [--min-cue-share 0.6]
+    python -m training.cue_lexicon [--min-count 10] [--min-cue-share 0.6] [--train-articles N]
 
 A form is kept when it lies in the cue of at least ``min_count`` train quotes and those quotes number at least
 ``min_cue_share`` of the form's occurrences as a word in the train texts ("pleit": 23 cues of 24 occurrences;
@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from corpus.articles import load_texts, news2019_path
-from corpus.store import Article, all_ids, load_split
+from corpus.store import TRAIN_ARTICLES_HELP, Article, all_ids, load_split
 from service import lexicon
 
 CONCEPT = "corpus_speech_verbs"
@@ -63,8 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--min-count", type=int, default=3)
     parser.add_argument("--min-cue-share", type=float, default=0.5)
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--train-articles", type=int, help=TRAIN_ARTICLES_HELP)
     args = parser.parse_args(argv)
-    articles = load_split("train", load_texts(all_ids(), news2019_path()))
+    articles = load_split("train", load_texts(all_ids(), news2019_path()), train_articles=args.train_articles)
     forms = cue_forms(articles, known_cue_words(), args.min_count, args.min_cue_share)
     header = HEADER.format(count=args.min_count, share=args.min_cue_share)
     args.out.write_text(header + "\n" + "\n".join(forms) + "\n", encoding="utf-8")

@@ -46,7 +46,7 @@ from torch import nn
 
 from corpus.articles import load_texts, news2019_path, topics_path
 from corpus.pairs import sentence_of
-from corpus.store import Article, load_split, read_records, split_path
+from corpus.store import TRAIN_ARTICLES_HELP, Article, load_split, read_records, split_path
 from service.config import Settings
 from service.models.ner import embed_tokens, load_ner_model
 from service.models.pair_head import padded
@@ -423,16 +423,16 @@ def bootstrap(
     }
 
 
-def split_articles(name: str) -> list[Article]:
-    """The articles of one split (train or dev) with their texts."""
+def split_articles(name: str, train_articles: int | None = None) -> list[Article]:
+    """The articles of one split (train or dev) with their texts; of train only the first ``train_articles``."""
     ids = [record["id"] for _, record in read_records(split_path(name))]
-    return load_split(name, load_texts(ids, news2019_path()))
+    return load_split(name, load_texts(ids, news2019_path()), train_articles=train_articles)
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     torch.set_num_threads(args.threads)
     topics = corpus_topics(topics_path())
-    articles = {split: split_articles(split) for split in ("train", "dev")}
+    articles = {split: split_articles(split, args.train_articles) for split in ("train", "dev")}
     examples = {split: [e for a in found for e in mention_examples(a)] for split, found in articles.items()}
     gold = gold_stances(articles["dev"])
     print({s: len(e) for s, e in examples.items()}, f"dev gold pairs {len(gold)}", flush=True)
@@ -552,6 +552,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--runs-cache", default="", help="a file (outside the repository) to keep the heads' dev scores in"
     )
     parser.add_argument("--out", default="bench/results/issue_stance_head_dev.json")
+    parser.add_argument("--train-articles", type=int, help=TRAIN_ARTICLES_HELP)
     report = run(parser.parse_args(argv))
     keys = ("a_served_model", "a_served_model_threshold_on_dev", "b_head_alone", "c_blends", "mention_level_model")
     print(json.dumps({k: report[k] for k in keys}, indent=1))

@@ -3,7 +3,7 @@ they stand, into ``service/lexicon/nl/corpus_names.txt`` (the entity rule ``corp
 ``service.entities`` reads it):
 
     python -m training.name_lexicon [--types ORG,MISC,LOC] [--min-count 3] [--min-type-share 0.9] \\
-        [--min-tagged-share 0.8]
+        [--min-tagged-share 0.8] [--train-articles N]
 
 A name is kept for a type when the train annotations give it that type at least ``min_count`` times and in at
 least ``min_type_share`` of its tagged occurrences, and tag at least ``min_tagged_share`` of its whole-word
@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from corpus.articles import load_texts, news2019_path
-from corpus.store import Article, all_ids, load_split
+from corpus.store import TRAIN_ARTICLES_HELP, Article, all_ids, load_split
 
 OUT = Path(__file__).resolve().parent.parent / "service" / "lexicon" / "nl" / "corpus_names.txt"
 HEADER = """# Names of 2019 Dutch news that the tagger may still miss or type otherwise ("Philips" PER, "Haagse"
@@ -71,8 +71,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--min-type-share", type=float, default=0.9)
     parser.add_argument("--min-tagged-share", type=float, default=0.8)
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--train-articles", type=int, help=TRAIN_ARTICLES_HELP)
     args = parser.parse_args(argv)
-    articles = load_split("train", load_texts(all_ids(), news2019_path()))
+    articles = load_split("train", load_texts(all_ids(), news2019_path()), train_articles=args.train_articles)
     names = typed_names(articles, args.types, args.min_count, args.min_type_share, args.min_tagged_share)
     header = HEADER.format(share=args.min_type_share, count=args.min_count, tagged=args.min_tagged_share)
     lines = [f"{name}: {label.lower()}" for name, label in names]

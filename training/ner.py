@@ -17,7 +17,8 @@ Runs bounded by a time budget continue where they stopped: ``lm --resume-from`` 
 ``--word-vectors`` other word vectors: see ``training.word_vectors``; ``--freeze-embeddings`` trains only the
 tagger's own layers, so the embeddings other heads read stay as they are), and ``tagger --average`` also averages
 the epochs' weights, keeping whichever scores higher on dev. ``tagger --corpus`` adds the annotated corpus's
-train split and selects on its dev split.
+train split (``--train-articles N``: its first N articles in draw order, as a model card names) and selects on its
+dev split.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from pathlib import Path
 
 import torch
 
+from corpus.articles import load_texts, news2019_path
+from corpus.store import TRAIN_ARTICLES_HELP, load_split, read_records, split_path
 from training.corpora import (
     entity_tagged_sentences,
     news_paragraphs,
@@ -335,22 +338,21 @@ def conll_to_flair(path: Path):
     return [to_flair_sentence(tokens) for tokens in read_conll(path)]
 
 
-def corpus_to_flair(corpus_dir: Path, split: str):
+def corpus_to_flair(corpus_dir: Path, split: str, train_articles: int | None = None):
     """The annotated corpus's entities of one split (``corpus/README.md``) as Flair Sentences, tokenised as the
-    service tokenises, with the texts joined from ``../shared/data``."""
-    from corpus.articles import load_texts, news2019_path
-    from corpus.store import load_split, read_records, split_path
-
+    service tokenises, with the texts joined from ``../shared/data``; of train only the first ``train_articles`` in
+    draw order where given (``corpus.store.load_split``)."""
     ids = [record["id"] for _, record in read_records(split_path(split, corpus_dir))]
+    articles = load_split(split, load_texts(ids, news2019_path()), corpus_dir, train_articles)
     sentences, dropped = [], 0
-    for article in load_split(split, load_texts(ids, news2019_path()), corpus_dir):
+    for article in articles:
         tagged, left_out = entity_tagged_sentences(article.text, article.record["entities"])
         sentences.extend(to_flair_sentence(tokens) for tokens in tagged)
         dropped += left_out
     log.info(
         "corpus %s: %d articles, %d sentences, %d entities not on token boundaries",
         split,
-        len(ids),
+        len(articles),
         len(sentences),
         dropped,
     )
@@ -492,7 +494,7 @@ def train_tagger(args: argparse.Namespace) -> None:
     train = conll_to_flair(conll / "ned.train")
     if args.corpus:
         # Modern news beside the 2000 Belgian news, and selection on modern news: corpus dev, not ned.testa.
-        train += corpus_to_flair(Path(args.corpus), "train")
+        train += corpus_to_flair(Path(args.corpus), "train", args.train_articles)
         load_dev = partial(corpus_to_flair, Path(args.corpus), "dev")
     else:
         load_dev = partial(conll_to_flair, conll / "ned.testa")
@@ -640,6 +642,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--swap-lms", action="store_true", help="with --resume-from: replace the tagger's LMs")
     p.add_argument("--word-vectors", help="with --resume-from: replace the tagger's word vectors by these KeyedVectors")
     p.add_argument("--corpus", help="the annotated corpus folder (corpus/v1): add its train split, select on its dev")
+    p.add_argument("--train-articles", type=int, help=TRAIN_ARTICLES_HELP)
     p.add_argument(
         "--freeze-embeddings",
         action="store_true",
@@ -654,6 +657,8 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--freeze-embeddings needs --resume-from (a trained tagger whose embeddings stay as they are)")
     if getattr(args, "word_vectors", None) and not args.resume_from:
         parser.error("--word-vectors needs --resume-from (a new tagger reads WORK/w2v.kv)")
+    if getattr(args, "train_articles", None) is not None and not args.corpus:
+        parser.error("--train-articles needs --corpus (the train articles are the annotated corpus's)")
     torch.set_num_threads(args.threads)
     args.run(args)
 

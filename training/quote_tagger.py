@@ -20,6 +20,8 @@ from pathlib import Path
 
 import torch
 
+from corpus.articles import load_texts, news2019_path
+from corpus.store import TRAIN_ARTICLES_HELP, load_split, read_records, split_path
 from service.text import split_sentences
 from training.corpora import to_flair_sentence
 from training.ner import export_head, fit_tagger, freeze, new_tagger, seed_everything
@@ -67,19 +69,18 @@ def quote_tagged_sentences(text: str, record: dict) -> list[list[tuple[str, str]
     return tagged
 
 
-def corpus_sentences(corpus_dir: Path, split: str) -> list:
-    """One corpus split's sentences as Flair Sentences with quote span labels."""
-    from corpus.articles import load_texts, news2019_path
-    from corpus.store import load_split, read_records, split_path
-
+def corpus_sentences(corpus_dir: Path, split: str, train_articles: int | None = None) -> list:
+    """One corpus split's sentences as Flair Sentences with quote span labels; of train only the first
+    ``train_articles`` in draw order where given (``corpus.store.load_split``)."""
     ids = [record["id"] for _, record in read_records(split_path(split, corpus_dir))]
+    articles = load_split(split, load_texts(ids, news2019_path()), corpus_dir, train_articles)
     sentences = [
         to_flair_sentence(tokens, LABEL_TYPE)
-        for article in load_split(split, load_texts(ids, news2019_path()), corpus_dir)
+        for article in articles
         for tokens in quote_tagged_sentences(article.text, article.record)
         if tokens
     ]
-    log.info("corpus %s: %d articles, %d sentences", split, len(ids), len(sentences))
+    log.info("corpus %s: %d articles, %d sentences", split, len(articles), len(sentences))
     return sentences
 
 
@@ -102,7 +103,7 @@ def train(args: argparse.Namespace) -> None:
     torch.set_num_threads(args.threads)
     corpus_dir, work, out = Path(args.corpus), Path(args.work), Path(args.out)
     corpus = Corpus(
-        train=FlairDatapointDataset(corpus_sentences(corpus_dir, "train")),
+        train=FlairDatapointDataset(corpus_sentences(corpus_dir, "train", args.train_articles)),
         dev=FlairDatapointDataset(corpus_sentences(corpus_dir, "dev")),
         test=FlairDatapointDataset([]),
         sample_missing_splits=False,
@@ -138,6 +139,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--minutes", type=float, default=60)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--resume-from", help="an exported quote tagger (model.pt) to train further")
+    parser.add_argument("--train-articles", type=int, help=TRAIN_ARTICLES_HELP)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     train(parser.parse_args(argv))
 

@@ -1,7 +1,7 @@
 """Train the issue-stance model on the annotated corpus: 13 topics, relevance learned from real negatives.
 
     python -m training.stance_corpus --out models/stance-nl-compact [--seed 13] [--threshold 0.1] \
-        [--pole-margin 0.2] [--kinds name other] [--with-units]
+        [--pole-margin 0.2] [--kinds name other] [--with-units] [--train-articles N]
 
 The examples are the service's own inputs (``training.stance_corpus_data``): for every mention of a gold actor of a
 corpus train article, the window ``stance_window`` builds around it, labelled with the topics and positions of that
@@ -31,7 +31,7 @@ from sklearn.metrics import average_precision_score
 from sklearn.multiclass import OneVsRestClassifier
 
 from corpus.articles import DEFAULT_SHARED, load_texts, news2019_path, topics_path
-from corpus.store import CORPUS_DIR, Article, load_split, read_records, split_path
+from corpus.store import CORPUS_DIR, TRAIN_ARTICLES_HELP, Article, load_split, read_records, split_path
 from service.models.stance import POSITIONS, read_stance_model, save_stance_model
 from service.models.stance_features import FEATURE_VIEWS, featurise
 from service.models.stance_relevance import TwoStageRelevance
@@ -78,9 +78,10 @@ GATE_VIEWS = (
 )
 
 
-def load_articles(split: str, corpus: Path, shared: Path) -> list[Article]:
+def load_articles(split: str, corpus: Path, shared: Path, train_articles: int | None = None) -> list[Article]:
+    """The split's articles with their texts; of train only the first ``train_articles`` (``load_split``)."""
     ids = [r["id"] for _, r in read_records(split_path(split, corpus))]
-    return load_split(split, load_texts(ids, news2019_path(shared)), corpus)
+    return load_split(split, load_texts(ids, news2019_path(shared)), corpus, train_articles)
 
 
 def topic_labels(windows: list[CorpusWindow], topics: tuple[str, ...]) -> np.ndarray:
@@ -146,12 +147,14 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--kinds", nargs="+", default=["name"], choices=("name", "other"), help="mentions read")
     parser.add_argument("--with-units", action="store_true", help="add issuepositions units.csv + net2021 units")
+    parser.add_argument("--train-articles", type=int, help=TRAIN_ARTICLES_HELP)
     args = parser.parse_args(argv)
     started = time.monotonic()
     np.random.seed(args.seed)
     out = Path(args.out)
     topics = corpus_topics(topics_path(args.shared))
-    train = corpus_windows(load_articles("train", args.corpus, args.shared), args.kinds)
+    train_articles = load_articles("train", args.corpus, args.shared, args.train_articles)
+    train = corpus_windows(train_articles, args.kinds)
     dev = corpus_windows(load_articles("dev", args.corpus, args.shared), ["name"])
     units: list[Unit] = stance_units(train)
     extra_units: list[Unit] = []
@@ -184,6 +187,7 @@ def main(argv: list[str] | None = None) -> None:
         "threshold": args.threshold,
         "pole_margin": args.pole_margin,
         "kinds": args.kinds,
+        "train_articles": len(train_articles),
         "train_windows": len(train),
         "train_windows_labelled": sum(bool(w.labels) for w in train),
         "classifier_units": {"corpus": len(units), "units_csv_and_net2021": len(extra_units)},
