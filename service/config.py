@@ -59,7 +59,7 @@ class Settings:
     # "none" leaves quotes to the rules of service/quotes.py alone.
     quote_model: str = str(PROJECT_ROOT / "models" / "quote-tagger-nl-compact" / "model.pt")
     # The quote tagger's content spans below this confidence are left out: chosen on corpus dev (its model card).
-    quote_min_confidence: float = 0.6
+    quote_min_confidence: float = 0.7
     # "none" leaves pronouns and descriptions to the rules of service/coref.py alone.
     coref_model: str = str(PROJECT_ROOT / "models" / "coref-nl-compact" / "ranker.json")
     max_text_chars: int = 200_000
