@@ -2,7 +2,7 @@
 ``service/lexicon/nl/corpus_speech_verbs.txt`` (the quote rules of ``service.quotes`` read it beside the
 hand-written ``speech_verbs``):
 
-    python -m training.cue_lexicon [--min-count 10] [--min-cue-share 0.6] [--train-articles N]
+    python -m training.cue_lexicon [--min-count 3] [--min-cue-share 0.5] [--train-articles N]
 
 A form is kept when it lies in the cue of at least ``min_count`` train quotes and those quotes number at least
 ``min_cue_share`` of the form's occurrences as a word in the train texts ("pleit": 23 cues of 24 occurrences;
