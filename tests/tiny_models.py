@@ -51,8 +51,9 @@ def tagged_sentences(count: int = 60, seed: int = 7) -> list[list[tuple[str, str
     return sentences
 
 
-def train_tiny_tagger(folder: Path) -> Path:
-    """A BiLSTM-CRF over characters + one-hot words, trained for a few epochs; returns the model path."""
+def train_tiny_tagger(folder: Path, use_crf: bool = True) -> Path:
+    """A BiLSTM-CRF (or, without ``use_crf``, a BiLSTM with a softmax per token) over characters + one-hot words,
+    trained for a few epochs; returns the model path."""
     import flair
     import torch
     from flair.data import Corpus, Dictionary
@@ -81,12 +82,13 @@ def train_tiny_tagger(folder: Path) -> Path:
         ],
         overwrite_names=False,
     )
-    return fit_tiny_tagger(corpus, embeddings, folder / "run", hidden_size=32, max_epochs=12)
+    return fit_tiny_tagger(corpus, embeddings, folder / "run", hidden_size=32, max_epochs=12, use_crf=use_crf)
 
 
-def fit_tiny_tagger(corpus, embeddings, run: Path, hidden_size: int, max_epochs: int) -> Path:
-    """A BiLSTM-CRF over ``embeddings`` trained on ``corpus`` with the tiny fixtures' settings; the saved
-    model's path (a reloaded model is what tests must use: see the flair-offline notes)."""
+def fit_tiny_tagger(corpus, embeddings, run: Path, hidden_size: int, max_epochs: int, use_crf: bool = True) -> Path:
+    """A BiLSTM-CRF (with ``use_crf`` off: a BiLSTM with a softmax per token) over ``embeddings`` trained on
+    ``corpus`` with the tiny fixtures' settings; the saved model's path (a reloaded model is what tests must use:
+    see the flair-offline notes)."""
     from flair.models import SequenceTagger
     from flair.trainers import ModelTrainer
 
@@ -95,7 +97,7 @@ def fit_tiny_tagger(corpus, embeddings, run: Path, hidden_size: int, max_epochs:
         embeddings=embeddings,
         tag_dictionary=corpus.make_label_dictionary("ner", add_unk=False),
         tag_type="ner",
-        use_crf=True,
+        use_crf=use_crf,
     )
     ModelTrainer(tagger, corpus).train(
         run,

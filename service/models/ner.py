@@ -225,12 +225,15 @@ def flair_batches(sentences: list[Any], size: int) -> Iterable[list[Any]]:
 
 
 def decoded_spans(tagger: Any, features: Any, batch: list[Any]) -> list[list[tuple[int, int, str, float]]]:
-    """The spans ``(first_token, end_token, type, confidence)`` a CRF tagger's ``features`` of a mini-batch decode
-    to, per sentence: what Flair's ``predict`` would attach to the sentences as labels, read straight off its
-    decoder instead."""
+    """The spans ``(first_token, end_token, type, confidence)`` a tagger's ``features`` of a mini-batch decode to,
+    per sentence: what Flair's ``predict`` would attach to the sentences as labels (Viterbi for a CRF tagger, the
+    best tag per token for one without), read straight off the decoding instead."""
     from flair.data import get_spans_from_bio
 
-    predictions, _ = tagger.viterbi_decoder.decode(features, False, batch)
+    if tagger.use_crf:
+        predictions, _ = tagger.viterbi_decoder.decode(features, False, batch)
+    else:
+        predictions, _ = tagger._standard_inference(features, batch, False)
     return [
         [
             (indices[0], indices[-1] + 1, _entity_type(label), score)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
+import pytest
 from flair.data import Sentence as FlairSentence
 
 from service.models.ner import flair_batches, load_ner_model
@@ -48,8 +50,17 @@ class SameStackHead:
     shares_embeddings: bool = True
 
 
-def test_spans_read_off_the_decoder_are_the_labels_flair_predict_attaches(tiny_tagger_path):
-    model = load_ner_model(str(tiny_tagger_path), batch_size=2)
+@pytest.fixture(scope="module")
+def tiny_softmax_tagger_path(tmp_path_factory) -> Path:
+    """A tiny tagger without a CRF (as some hub taggers are): a softmax over the tags per token."""
+    from tests.tiny_models import train_tiny_tagger
+
+    return train_tiny_tagger(tmp_path_factory.mktemp("tiny-softmax-tagger"), use_crf=False)
+
+
+@pytest.mark.parametrize("tagger", ["tiny_tagger_path", "tiny_softmax_tagger_path"])
+def test_spans_read_off_the_decoder_are_the_labels_flair_predict_attaches(tagger, request):
+    model = load_ner_model(str(request.getfixturevalue(tagger)), batch_size=2)
     text = "Mark Rutte sprak in Den Haag met Sigrid Kaag. Ajax won van PSV in Eindhoven. Het regende. Ja."
     token_lists = [[token.text for token in sentence.tokens] for sentence in split_sentences(text)]
     flair_sentences = [FlairSentence(tokens) for tokens in token_lists]
