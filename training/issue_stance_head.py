@@ -343,16 +343,28 @@ def embedded_inputs(
 ) -> tuple[dict[str, list[HeadInput]], float]:
     """The head inputs of every split and the seconds the embedding took (kept in ``--cache`` when given)."""
     cache = Path(args.cache) if args.cache else None
-    if cache and cache.exists():
-        saved = torch.load(cache, weights_only=False)
+    key = {"examples": {split: len(found) for split, found in examples.items()}}
+    if saved := read_cache(cache, key):
         return saved["items"], saved["seconds"]
     ner = load_ner_model(args.ner, quantize=Settings().ner_quantize)
     started = time.monotonic()
     items = {split: head_inputs(found, ner.embeddings) for split, found in examples.items()}
     seconds = time.monotonic() - started
     if cache:
-        torch.save({"items": items, "seconds": seconds}, cache)
+        torch.save({"key": key, "items": items, "seconds": seconds}, cache)
     return items, seconds
+
+
+def read_cache(path: Path | None, key: dict[str, Any]) -> dict[str, Any] | None:
+    """What a ``--cache`` or ``--runs-cache`` file holds, when it was written for the same ``key`` (the examples
+    per split, and for runs the seeds and epochs): another ``--train-articles`` or a grown corpus gives other
+    examples, whose inputs and runs these are not."""
+    if path is None or not path.exists():
+        return None
+    saved = torch.load(path, weights_only=False)
+    if saved.get("key") != key:
+        raise SystemExit(f"{path} was written for {saved.get('key')}, not {key}: remove it or name another file")
+    return saved
 
 
 def mention_diagnostics(relevance: np.ndarray, positions: np.ndarray, labels: np.ndarray) -> dict[str, Any]:
@@ -458,15 +470,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     labels = label_matrix(examples["train"], topics)
     runs_cache = Path(args.runs_cache) if args.runs_cache else None
-    if runs_cache and runs_cache.exists():
-        saved = torch.load(runs_cache, weights_only=False)
+    runs_key = {"examples": {split: len(found) for split, found in examples.items()}}
+    runs_key |= {"seeds": list(args.seeds), "epochs": args.epochs}
+    if saved := read_cache(runs_cache, runs_key):
         runs, train_seconds = saved["runs"], saved["seconds"]
     else:
         started = time.monotonic()
         runs = [train_seed(seed, items["train"], labels, items["dev"], args.epochs) for seed in args.seeds]
         train_seconds = time.monotonic() - started
         if runs_cache:
-            torch.save({"runs": runs, "seconds": train_seconds}, runs_cache)
+            torch.save({"key": runs_key, "runs": runs, "seconds": train_seconds}, runs_cache)
 
     dev_labels = label_matrix(examples["dev"], topics).numpy()
     rows, gate_rows, diagnostics = [], [], []
