@@ -86,6 +86,10 @@ def child_exit(server, worker):
     multiprocess.mark_process_dead(worker.pid)
 
 
+# Logged once by a stopping worker when its listening sockets are closed (the SIGTERM test waits for it).
+STOPPED_LISTENING = "Worker %s stopped listening: new connections are refused while its requests in flight finish"
+
+
 def post_worker_init(worker):
     """On SIGTERM, stop listening as soon as the worker stops accepting, not when it exits.
 
@@ -98,9 +102,10 @@ def post_worker_init(worker):
 
     def set_accept_enabled(enabled: bool) -> None:
         stop_or_start_accepting(enabled)
-        if not enabled and not worker.alive:
+        if not enabled and not worker.alive and any(listener.sock is not None for listener in worker.sockets):
             for listener in worker.sockets:
                 listener.close()
+            worker.log.info(STOPPED_LISTENING, worker.pid)
 
     worker.set_accept_enabled = set_accept_enabled
 

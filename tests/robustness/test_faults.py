@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import runpy
 import signal
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -14,7 +15,10 @@ import pytest
 from bench.server import GunicornServer, poll_until
 from service import create_app
 from service.config import Settings
-from tests.helpers import SHIPPED_STANCE, Pace, tiny_model_server, whole_seconds
+from tests.helpers import PROJECT_ROOT, SHIPPED_STANCE, Pace, tiny_model_server, whole_seconds
+
+# What a stopping worker logs once it has closed its listening sockets (gunicorn.conf.py's post_worker_init).
+STOPPED_LISTENING = runpy.run_path(str(PROJECT_ROOT / "gunicorn.conf.py"))["STOPPED_LISTENING"]
 
 
 def refuses_connections(server: GunicornServer) -> bool:
@@ -92,8 +96,13 @@ def test_sigterm_under_load_finishes_requests_in_flight_refuses_new_ones_and_exi
             what="three analyses in progress",
         )
         assert not any(call.done() for call in in_flight), "the analyses must still be running at SIGTERM"
+        [worker] = server.worker_pids()
         server.process.send_signal(signal.SIGTERM)
 
+        # Probed only once the worker says its listening socket is closed: a probe sent before the worker handled
+        # SIGTERM may reach the listen backlog and be reset by that close, which is a new request refused too.
+        stopped = STOPPED_LISTENING % worker
+        poll_until(lambda: stopped in server.log_text(), timeout=stopped_work, what="the worker to stop listening")
         poll_until(lambda: refuses_connections(server), timeout=stopped_work, what="connections refused")
 
         answers = [call.result() for call in in_flight]
