@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import runpy
 import signal
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -15,10 +14,7 @@ import pytest
 from bench.server import GunicornServer, poll_until
 from service import create_app
 from service.config import Settings
-from tests.helpers import PROJECT_ROOT, SHIPPED_STANCE, Pace, tiny_model_server, whole_seconds
-
-# What a stopping worker logs once it has closed its listening sockets (gunicorn.conf.py's post_worker_init).
-STOPPED_LISTENING = runpy.run_path(str(PROJECT_ROOT / "gunicorn.conf.py"))["STOPPED_LISTENING"]
+from tests.helpers import SHIPPED_STANCE, Pace, tiny_model_server, whole_seconds
 
 
 def refuses_connections(server: GunicornServer) -> bool:
@@ -101,7 +97,9 @@ def test_sigterm_under_load_finishes_requests_in_flight_refuses_new_ones_and_exi
 
         # Probed only once the worker says its listening socket is closed: a probe sent before the worker handled
         # SIGTERM may reach the listen backlog and be reset by that close, which is a new request refused too.
-        stopped = STOPPED_LISTENING % worker
+        # The line is gunicorn.conf.py's STOPPED_LISTENING, not imported: running the config file would set
+        # PROMETHEUS_MULTIPROC_DIR in this process, and the in-process apps' metrics with it.
+        stopped = f"Worker {worker} stopped listening"
         poll_until(lambda: stopped in server.log_text(), timeout=stopped_work, what="the worker to stop listening")
         poll_until(lambda: refuses_connections(server), timeout=stopped_work, what="connections refused")
 
