@@ -77,23 +77,31 @@ class NerModel:
         return self._predict(token_lists, ())[0][0]
 
     def _predict(
-        self, token_lists: list[list[str]], heads: Sequence[TaggerHead], keep_vectors: bool = False
+        self,
+        token_lists: list[list[str]],
+        heads: Sequence[TaggerHead],
+        keep_vectors: bool = False,
+        documents: Sequence[int] | None = None,
     ) -> tuple[list[list[list[tuple[int, int, str, float]]]], list[Any]]:
         """Spans of every sentence from the NER tagger, then from each head. The heads that share the embeddings
         read the NER tagger's own input: each mini-batch is embedded and padded into one tensor once, and every
-        reader runs its layers on that tensor. With ``keep_vectors``, the vectors stay on the sentences, which come
-        back too (else an empty list)."""
+        reader runs its layers on that tensor. ``documents`` (a document number per sentence, the sentences of a
+        document in order) bounds the context that embeddings reading neighbouring sentences see (Flair's FLERT);
+        without it the sentences read as one document. With ``keep_vectors``, the vectors stay on the sentences,
+        which come back too (else an empty list)."""
         from flair.data import Sentence as FlairSentence
 
         if not token_lists:
             return [[] for _ in range(1 + len(heads))], []
-        shared = [FlairSentence(tokens) for tokens in token_lists]
+        document_of = documents if documents is not None else [0] * len(token_lists)
+        shared = _in_context([FlairSentence(tokens) for tokens in token_lists], document_of)
         readers = [self._tagger] + [head.tagger for head in heads if head.shares_embeddings]
         with self._lock:
             # One list per reader, in the order of ``readers``: the NER tagger's first, then each sharing head's.
             read_together = iter(self._tag_shared(readers, shared, keep_vectors))
             spans = [next(read_together)] + [
-                next(read_together) if head.shares_embeddings else self._tag_alone(head, token_lists) for head in heads
+                next(read_together) if head.shares_embeddings else self._tag_alone(head, token_lists, document_of)
+                for head in heads
             ]
         return spans, shared if keep_vectors else []
 
@@ -118,25 +126,23 @@ class NerModel:
                         sentence.clear_embeddings()
         return spans
 
-    def _tag_alone(self, head: TaggerHead, token_lists: list[list[str]]) -> list[list[tuple[int, int, str, float]]]:
+    def _tag_alone(
+        self, head: TaggerHead, token_lists: list[list[str]], documents: Sequence[int]
+    ) -> list[list[tuple[int, int, str, float]]]:
         """The spans of a head with an embedding stack of its own, which embeds its own copy of the sentences."""
+        import torch
         from flair.data import Sentence as FlairSentence
 
-        sentences = [FlairSentence(tokens) for tokens in token_lists]
-        for batch in flair_batches(sentences, self.batch_size):
-            head.tagger.predict(batch, mini_batch_size=self.batch_size, label_name=head.label_type)
-        return [
-            [
-                (
-                    span.tokens[0].idx - 1,
-                    span.tokens[-1].idx,
-                    _entity_type(span.get_label(head.label_type).value),
-                    float(span.get_label(head.label_type).score),
-                )
-                for span in sentence.get_spans(head.label_type)
-            ]
-            for sentence in sentences
-        ]
+        sentences = _in_context([FlairSentence(tokens) for tokens in token_lists], documents)
+        spans: dict[int, list[tuple[int, int, str, float]]] = {}
+        with torch.no_grad():
+            for batch in flair_batches([sentence for sentence in sentences if len(sentence)], self.batch_size):
+                sentence_tensor, lengths = head.tagger._prepare_tensors(batch)
+                decoded = decoded_spans(head.tagger, head.tagger.forward(sentence_tensor, lengths), batch)
+                spans.update(zip(map(id, batch), decoded, strict=True))
+                for sentence in batch:
+                    sentence.clear_embeddings()
+        return [spans.get(id(sentence), []) for sentence in sentences]
 
     def tag(self, documents: list[tuple[str, list[Sentence]]]) -> list[list[Entity]]:
         """Entities of every document; all sentences of all documents go to the model in one call."""
@@ -154,7 +160,10 @@ class NerModel:
             for tokens in _segments(sentence)
         ]
         layers, embedded = self._predict(
-            [[token.text for token in tokens] for _, _, tokens in segments], heads, keep_vectors
+            [[token.text for token in tokens] for _, _, tokens in segments],
+            heads,
+            keep_vectors,
+            [doc_index for doc_index, _, _ in segments],
         )
         entities: list[list[Entity]] = [[] for _ in documents]
         for (doc_index, sentence_index, tokens), found in zip(segments, layers[0]):
@@ -215,10 +224,22 @@ class SentenceVectors:
         return self._tensor
 
 
+def _in_context(sentences: list[Any], documents: Sequence[int]) -> list[Any]:
+    """``sentences`` with each one's previous and next sentence of the same document set, as Flair's ``predict``
+    sets them for embeddings that read the context around a sentence (FLERT); the mini-batches sort by length."""
+    from flair.data import Sentence as FlairSentence
+
+    start = 0
+    for end in range(1, len(sentences) + 1):
+        if end == len(sentences) or documents[end] != documents[start]:
+            FlairSentence.set_context_for_sentences(sentences[start:end])
+            start = end
+    return sentences
+
+
 def flair_batches(sentences: list[Any], size: int) -> Iterable[list[Any]]:
-    """The mini-batches Flair's ``predict`` makes of ``sentences`` (longest first, ``size`` at a time), handed to it
-    one by one: after every mini-batch ``predict`` clears or scans the embeddings of all the sentences it was
-    given, so one call over a whole request's sentences costs time quadratic in their number."""
+    """The mini-batches Flair's ``predict`` makes of ``sentences``: longest first, ``size`` at a time. Sentences
+    of about one length share a padded tensor, so little of it is padding."""
     by_length = sorted(sentences, key=len, reverse=True)
     for start in range(0, len(by_length), size):
         yield by_length[start : start + size]
@@ -227,13 +248,19 @@ def flair_batches(sentences: list[Any], size: int) -> Iterable[list[Any]]:
 def decoded_spans(tagger: Any, features: Any, batch: list[Any]) -> list[list[tuple[int, int, str, float]]]:
     """The spans ``(first_token, end_token, type, confidence)`` a tagger's ``features`` of a mini-batch decode to,
     per sentence: what Flair's ``predict`` would attach to the sentences as labels (Viterbi for a CRF tagger, the
-    best tag per token for one without), read straight off the decoding instead."""
+    best tag per token for one without), read straight off the decoding instead. A tagger whose tags are not
+    BIO spans (``predict_spans`` false) labels tokens, each one a span of one token here."""
     from flair.data import get_spans_from_bio
 
     if tagger.use_crf:
         predictions, _ = tagger.viterbi_decoder.decode(features, False, batch)
     else:
         predictions, _ = tagger._standard_inference(features, batch, False)
+    if not tagger.predict_spans:
+        return [
+            [(index, index + 1, tag, score) for index, (tag, score) in enumerate(predicted) if tag not in ("O", "_")]
+            for predicted in predictions
+        ]
     return [
         [
             (indices[0], indices[-1] + 1, _entity_type(label), score)

@@ -3,9 +3,11 @@
 ``torch.ao.nn.quantized.dynamic.LSTM`` hands a packed batch (the taggers' and the pair heads' BiLSTMs read
 packed batches) to ``torch.quantized_lstm`` without naming the overload. torch tries the padded-input overload
 first, and the failed match formats an error message that prints the batch-sizes tensor before the packed one is
-tried: about 0.7 ms per call thrown away, a few per cent of a whole analysis. ``PackedInputLSTM`` calls the
-``data`` overload itself, with the arguments torch's own ``forward_impl`` passes, so the outputs are the same
-bit for bit (tests/unit/test_quantized_lstm.py).
+tried. The message costs the more the larger the batch: on the NER tagger's BiLSTM (662 inputs, 256 hidden) over
+a packed batch of 32 sentences of 30 tokens a call took 7.9 ms instead of 7.3 ms here; 0.136 s of a 40-article
+profile went to it. ``PackedInputLSTM`` calls the ``data`` overload itself, with the arguments torch's own
+``forward_impl`` passes, so the outputs are the same bit for bit (tests/unit/test_quantized_lstm.py). It runs
+eagerly only: ``torch.jit.script`` does not compile the call by overload name.
 """
 
 from __future__ import annotations

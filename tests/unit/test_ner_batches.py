@@ -1,4 +1,5 @@
-"""How the NER model hands sentences to Flair: the mini-batches Flair would make, one call each."""
+"""How the NER model hands sentences to Flair: Flair's mini-batches, one padded tensor each that every tagger
+sharing the embeddings reads, and the spans read off each tagger's decoder."""
 
 from __future__ import annotations
 
@@ -42,12 +43,29 @@ def test_documents_tagged_together_in_many_mini_batches_get_what_each_gets_alone
 
 
 @dataclass
-class SameStackHead:
-    """A head that reads the NER tagger's vectors (here the NER tagger itself under another label)."""
+class Head:
+    """A tagger run beside NER: one that ``shares_embeddings`` reads the NER tagger's vectors."""
 
     tagger: Any
-    label_type: str = "again"
-    shares_embeddings: bool = True
+    label_type: str
+    shares_embeddings: bool
+
+
+def untrained_head(embeddings: Any, tags: list[str], spans: bool, use_crf: bool) -> Any:
+    """A small untrained tagger over ``embeddings``: random weights still tag, and that is all the tests need."""
+    import flair
+    from flair.data import Dictionary
+    from flair.models import SequenceTagger
+
+    flair.set_seed(3)
+    dictionary = Dictionary(add_unk=False)
+    for tag in tags:
+        dictionary.add_item(tag)
+    dictionary.span_labels = spans
+    tagger = SequenceTagger(
+        embeddings=embeddings, tag_dictionary=dictionary, tag_type="head", hidden_size=8, use_crf=use_crf
+    )
+    return tagger.eval()
 
 
 @pytest.fixture(scope="module")
@@ -58,21 +76,77 @@ def tiny_softmax_tagger_path(tmp_path_factory) -> Path:
     return train_tiny_tagger(tmp_path_factory.mktemp("tiny-softmax-tagger"), use_crf=False)
 
 
+TEXT = "Mark Rutte sprak in Den Haag met Sigrid Kaag. Ajax won van PSV in Eindhoven. Het regende. Ja."
+
+
+def flair_predicted(tagger: Any, token_lists: list[list[str]]) -> list[list[tuple[int, int, str, float]]]:
+    """What Flair's own ``predict`` attaches to the sentences: spans, or token labels for a token tagger."""
+    sentences = [FlairSentence(tokens) for tokens in token_lists]
+    tagger.predict(sentences, mini_batch_size=2, label_name="x")
+    if not tagger.predict_spans:
+        return [
+            [(t.idx - 1, t.idx, t.get_label("x").value, t.get_label("x").score) for t in s if t.get_labels("x")]
+            for s in sentences
+        ]
+    return [
+        [(sp.tokens[0].idx - 1, sp.tokens[-1].idx, sp.get_label("x").value, sp.get_label("x").score) for sp in spans]
+        for spans in (sentence.get_spans("x") for sentence in sentences)
+    ]
+
+
 @pytest.mark.parametrize("tagger", ["tiny_tagger_path", "tiny_softmax_tagger_path"])
 def test_spans_read_off_the_decoder_are_the_labels_flair_predict_attaches(tagger, request):
     model = load_ner_model(str(request.getfixturevalue(tagger)), batch_size=2)
-    text = "Mark Rutte sprak in Den Haag met Sigrid Kaag. Ajax won van PSV in Eindhoven. Het regende. Ja."
-    token_lists = [[token.text for token in sentence.tokens] for sentence in split_sentences(text)]
-    flair_sentences = [FlairSentence(tokens) for tokens in token_lists]
-    model._tagger.predict(flair_sentences, mini_batch_size=2, label_name="ner")
-    expected = [
-        [
-            (span.tokens[0].idx - 1, span.tokens[-1].idx, span.get_label("ner").value, span.get_label("ner").score)
-            for span in sentence.get_spans("ner")
-        ]
-        for sentence in flair_sentences
-    ]
-    (ner_spans, head_spans), _ = model._predict(token_lists, [SameStackHead(model._tagger)])
+    token_lists = [[token.text for token in sentence.tokens] for sentence in split_sentences(TEXT)]
+    expected = flair_predicted(model._tagger, token_lists)
     assert any(expected)
-    assert ner_spans == expected  # offsets, types and confidences, exactly
-    assert head_spans == expected  # a head reads the same padded vectors the NER tagger read
+    assert model.predict_spans(token_lists) == expected  # offsets, types and confidences, exactly
+
+
+def test_heads_sharing_the_vectors_and_a_head_with_its_own_each_get_what_flair_predict_gives(
+    tiny_tagger_path, tiny_softmax_tagger_path
+):
+    model = load_ner_model(str(tiny_tagger_path), batch_size=2)
+    own_stack = load_ner_model(str(tiny_softmax_tagger_path))._tagger
+    span_head = untrained_head(model.embeddings, ["QUOTE", "CUE"], spans=True, use_crf=True)
+    token_head = untrained_head(model.embeddings, ["O", "X", "Y"], spans=False, use_crf=False)
+    heads = [Head(span_head, "a", True), Head(own_stack, "b", False), Head(token_head, "c", True)]
+    token_lists = [[token.text for token in sentence.tokens] for sentence in split_sentences(TEXT)]
+    expected = [flair_predicted(tagger, token_lists) for tagger in (model._tagger, span_head, own_stack, token_head)]
+    assert all(any(spans) for spans in expected)
+    spans, kept = model._predict(token_lists, heads)
+    assert kept == []
+    assert spans == expected  # in the order of the heads, each exactly what Flair's predict attaches
+
+
+def test_vectors_are_cleared_after_each_mini_batch_unless_kept(tiny_tagger_path, monkeypatch):
+    model = load_ner_model(str(tiny_tagger_path), batch_size=2)
+    token_lists = [[token.text for token in sentence.tokens] for sentence in split_sentences(TEXT)]
+    cleared: list[int] = []
+    clear = FlairSentence.clear_embeddings
+    monkeypatch.setattr(FlairSentence, "clear_embeddings", lambda self, *a: cleared.append(id(self)) or clear(self, *a))
+    _, kept = model._predict(token_lists, ())
+    assert kept == [] and len(set(cleared)) == len(cleared) == len(token_lists)
+    cleared.clear()
+    _, kept = model._predict(token_lists, (), keep_vectors=True)
+    assert cleared == [] and len(kept) == len(token_lists)
+    assert all(token.get_embedding(model.embeddings.get_names()).numel() for s in kept for token in s)
+
+
+def test_sentences_see_their_neighbours_of_the_same_document_only(tiny_tagger_path, monkeypatch):
+    model = load_ner_model(str(tiny_tagger_path), batch_size=2)
+    seen: dict[str, tuple] = {}
+    prepare = model._tagger._prepare_tensors
+
+    def recording(batch):
+        for sentence in batch:
+            previous, following = sentence.previous_sentence(), sentence.next_sentence()
+            seen[sentence.to_tokenized_string()] = (
+                previous.to_tokenized_string() if previous else None,
+                following.to_tokenized_string() if following else None,
+            )
+        return prepare(batch)
+
+    monkeypatch.setattr(model._tagger, "_prepare_tensors", recording)
+    model._predict([["a", "b"], ["c"], ["d", "e", "f"]], (), documents=[0, 0, 1])
+    assert seen == {"a b": (None, "c"), "c": ("a b", None), "d e f": (None, None)}
