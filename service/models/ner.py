@@ -397,11 +397,11 @@ def load_ner_model(reference: str, batch_size: int = 32, quantize: tuple[str, ..
     from flair.models import SequenceTagger
 
     from service.models.characters import use_batched_characters
-    from service.models.viterbi import use_list_decoder
+    from service.models.viterbi import use_array_decoder
 
     tagger = load_model("NER_MODEL", reference, SequenceTagger.load)
     tagger.eval()
-    use_list_decoder(tagger)
+    use_array_decoder(tagger)
     use_batched_characters(tagger.embeddings)
     quantized = quantize_tagger(tagger, quantize)
     return NerModel(

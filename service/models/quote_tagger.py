@@ -46,11 +46,11 @@ def load_quote_tagger(
     from flair.models import SequenceTagger
 
     from service.models.characters import use_batched_characters
-    from service.models.viterbi import use_list_decoder
+    from service.models.viterbi import use_array_decoder
 
     tagger = load_model("QUOTE_MODEL", reference, SequenceTagger.load, hub_ids=False)
     tagger.eval()
-    use_list_decoder(tagger)
+    use_array_decoder(tagger)
     use_batched_characters(tagger.embeddings)
     if quantize:
         quantize_tagger(tagger, QUANTIZED_PARTS)

@@ -1,4 +1,4 @@
-"""The list-reading Viterbi decoder returns what Flair's own decoder returns, tag for tag and score for score."""
+"""The array Viterbi decoder returns what Flair's own decoder returns, tag for tag and score for score."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from flair.data import Sentence as FlairSentence
 from flair.models.sequence_tagger_utils.viterbi import ViterbiDecoder
 
 from service.models.quote_tagger import load_quote_tagger
-from service.models.viterbi import ListViterbiDecoder
+from service.models.viterbi import ArrayViterbiDecoder
 from service.text import split_sentences
 from tests.helpers import SHIPPED_QUOTES
 
@@ -31,7 +31,7 @@ def shipped_taggers(shipped_ner):
 
 @pytest.mark.parametrize("which", ["ner", "quotes"])
 @pytest.mark.parametrize("all_classes", [False, True])
-def test_list_decoder_gives_flairs_tags_and_confidences(shipped_taggers, sample_text, which, all_classes):
+def test_array_decoder_gives_flairs_tags_and_confidences(shipped_taggers, sample_text, which, all_classes):
     tagger = shipped_taggers[which]
     token_lists = [[token.text for token in sentence.tokens] for sentence in split_sentences(sample_text)[:24]]
     features, batch = _decoder_inputs(tagger, [FlairSentence(tokens) for tokens in token_lists])
@@ -39,7 +39,7 @@ def test_list_decoder_gives_flairs_tags_and_confidences(shipped_taggers, sample_
 
     with torch.no_grad():  # as in Flair's predict
         flairs = ViterbiDecoder(tagger.label_dictionary).decode(features, all_classes, batch)
-        ours = ListViterbiDecoder(tagger.label_dictionary).decode(features, all_classes, batch)
+        ours = ArrayViterbiDecoder(tagger.label_dictionary).decode(features, all_classes, batch)
 
     assert ours[0] == flairs[0]
     assert [[[(label.value, label.score) for label in token] for token in s] for s in ours[1]] == [
@@ -49,5 +49,5 @@ def test_list_decoder_gives_flairs_tags_and_confidences(shipped_taggers, sample_
     assert len(ours[1]) == (len(batch) if all_classes else 0)
 
 
-def test_loaded_taggers_decode_with_the_list_decoder(shipped_taggers):
-    assert all(isinstance(t.viterbi_decoder, ListViterbiDecoder) for t in shipped_taggers.values())
+def test_loaded_taggers_decode_with_the_array_decoder(shipped_taggers):
+    assert all(isinstance(t.viterbi_decoder, ArrayViterbiDecoder) for t in shipped_taggers.values())
