@@ -85,15 +85,17 @@ class NerModel:
     ) -> tuple[list[list[list[tuple[int, int, str, float]]]], list[Any]]:
         """Spans of every sentence from the NER tagger, then from each head. The heads that share the embeddings
         read the NER tagger's own input: each mini-batch is embedded and padded into one tensor once, and every
-        reader runs its layers on that tensor. ``documents`` (a document number per sentence, the sentences of a
-        document in order) bounds the context that embeddings reading neighbouring sentences see (Flair's FLERT);
-        without it the sentences read as one document. With ``keep_vectors``, the vectors stay on the sentences,
+        reader runs its layers on that tensor. ``documents`` (a document number per sentence; a document's sentences
+        together and in order) bounds the context that embeddings reading neighbouring sentences see (Flair's
+        FLERT); without it the sentences read as one document. With ``keep_vectors``, the vectors stay on the sentences,
         which come back too (else an empty list)."""
         from flair.data import Sentence as FlairSentence
 
         if not token_lists:
             return [[] for _ in range(1 + len(heads))], []
         document_of = documents if documents is not None else [0] * len(token_lists)
+        if len(document_of) != len(token_lists):
+            raise ValueError(f"{len(document_of)} document numbers for {len(token_lists)} sentences")
         shared = _in_context([FlairSentence(tokens) for tokens in token_lists], document_of)
         readers = [self._tagger] + [head.tagger for head in heads if head.shares_embeddings]
         with self._lock:
@@ -129,7 +131,9 @@ class NerModel:
     def _tag_alone(
         self, head: TaggerHead, token_lists: list[list[str]], documents: Sequence[int]
     ) -> list[list[tuple[int, int, str, float]]]:
-        """The spans of a head with an embedding stack of its own, which embeds its own copy of the sentences."""
+        """The spans of a head with an embedding stack of its own, which embeds its own copy of the sentences:
+        mini-batch by mini-batch, as for the shared readers, rather than through Flair's ``predict``, which
+        would set the context of each mini-batch (sorted by length) instead of each document."""
         import torch
         from flair.data import Sentence as FlairSentence
 
@@ -249,7 +253,8 @@ def decoded_spans(tagger: Any, features: Any, batch: list[Any]) -> list[list[tup
     """The spans ``(first_token, end_token, type, confidence)`` a tagger's ``features`` of a mini-batch decode to,
     per sentence: what Flair's ``predict`` would attach to the sentences as labels (Viterbi for a CRF tagger, the
     best tag per token for one without), read straight off the decoding instead. A tagger whose tags are not
-    BIO spans (``predict_spans`` false) labels tokens, each one a span of one token here."""
+    BIO spans (``predict_spans`` false) labels tokens, each one a span of one token here. The labels are Flair's
+    (``get_spans_from_bio`` has taken off the span prefix), within ``NerModel.labels``."""
     from flair.data import get_spans_from_bio
 
     if tagger.use_crf:
@@ -258,12 +263,12 @@ def decoded_spans(tagger: Any, features: Any, batch: list[Any]) -> list[list[tup
         predictions, _ = tagger._standard_inference(features, batch, False)
     if not tagger.predict_spans:
         return [
-            [(index, index + 1, tag, score) for index, (tag, score) in enumerate(predicted) if tag not in ("O", "_")]
+            [(index, index + 1, tag, score) for index, (tag, score) in enumerate(predicted) if _token_label(tag)]
             for predicted in predictions
         ]
     return [
         [
-            (indices[0], indices[-1] + 1, _entity_type(label), score)
+            (indices[0], indices[-1] + 1, label, score)
             for indices, score, label in get_spans_from_bio(
                 [tag for tag, _ in predicted], [score for _, score in predicted]
             )
@@ -299,6 +304,12 @@ def embed_tokens(embeddings: Any, token_lists: list[list[str]], batch_size: int 
 def _segments(sentence: Sentence) -> list[tuple]:
     tokens = sentence.tokens
     return [tokens[i : i + MAX_SEGMENT_TOKENS] for i in range(0, len(tokens), MAX_SEGMENT_TOKENS)]
+
+
+def _token_label(tag: str) -> bool:
+    """Whether a token tagger's tag labels the token: Flair's ``predict`` skips ``O`` and the legacy ``_``;
+    the special symbols (``<unk>``) are left out as from ``NerModel.labels``."""
+    return tag != "_" and bool(_entity_type(tag))
 
 
 def _entity_type(tag: str) -> str:

@@ -7,7 +7,7 @@ tried. The message costs the more the larger the batch: on the NER tagger's BiLS
 a packed batch of 32 sentences of 30 tokens a call took 7.9 ms instead of 7.3 ms here; 0.136 s of a 40-article
 profile went to it. ``PackedInputLSTM`` calls the ``data`` overload itself, with the arguments torch's own
 ``forward_impl`` passes, so the outputs are the same bit for bit (tests/unit/test_quantized_lstm.py). It runs
-eagerly only: ``torch.jit.script`` does not compile the call by overload name.
+eagerly only: ``torch.jit.script`` does not compile the subclass.
 """
 
 from __future__ import annotations

@@ -103,50 +103,89 @@ def test_spans_read_off_the_decoder_are_the_labels_flair_predict_attaches(tagger
     assert model.predict_spans(token_lists) == expected  # offsets, types and confidences, exactly
 
 
+def outside_about_half_the_time(tagger: Any, token_lists: list[list[str]]) -> Any:
+    """``tagger`` (a token tagger without CRF, ``O`` first) with its ``O`` bias set so that about half the tokens
+    of ``token_lists`` come out ``O``: the rest carry a label."""
+    import torch
+
+    batch = sorted((FlairSentence(tokens) for tokens in token_lists), key=len, reverse=True)
+    with torch.no_grad():
+        scores = tagger.forward(*tagger._prepare_tensors(batch))
+        margins = scores[:, 0] - scores[:, 1:].max(1).values
+        tagger.linear.bias[0] -= margins.median()
+    return tagger
+
+
 def test_heads_sharing_the_vectors_and_a_head_with_its_own_each_get_what_flair_predict_gives(
     tiny_tagger_path, tiny_softmax_tagger_path
 ):
     model = load_ner_model(str(tiny_tagger_path), batch_size=2)
     own_stack = load_ner_model(str(tiny_softmax_tagger_path))._tagger
+    token_lists = [[token.text for token in sentence.tokens] for sentence in split_sentences(TEXT)]
     span_head = untrained_head(model.embeddings, ["QUOTE", "CUE"], spans=True, use_crf=True)
     token_head = untrained_head(model.embeddings, ["O", "X", "Y"], spans=False, use_crf=False)
+    outside_about_half_the_time(token_head, token_lists)
     heads = [Head(span_head, "a", True), Head(own_stack, "b", False), Head(token_head, "c", True)]
-    token_lists = [[token.text for token in sentence.tokens] for sentence in split_sentences(TEXT)]
     expected = [flair_predicted(tagger, token_lists) for tagger in (model._tagger, span_head, own_stack, token_head)]
     assert all(any(spans) for spans in expected)
+    labelled = sum(map(len, expected[3]))
+    assert 0 < labelled < sum(map(len, token_lists))  # the token head leaves some tokens out (O)
     spans, kept = model._predict(token_lists, heads)
     assert kept == []
     assert spans == expected  # in the order of the heads, each exactly what Flair's predict attaches
 
 
-def test_vectors_are_cleared_after_each_mini_batch_unless_kept(tiny_tagger_path, monkeypatch):
+def test_vectors_are_cleared_after_each_mini_batch_unless_kept(tiny_tagger_path, tiny_softmax_tagger_path, monkeypatch):
     model = load_ner_model(str(tiny_tagger_path), batch_size=2)
+    own_stack = Head(load_ner_model(str(tiny_softmax_tagger_path))._tagger, "b", False)
     token_lists = [[token.text for token in sentence.tokens] for sentence in split_sentences(TEXT)]
     cleared: list[int] = []
     clear = FlairSentence.clear_embeddings
     monkeypatch.setattr(FlairSentence, "clear_embeddings", lambda self, *a: cleared.append(id(self)) or clear(self, *a))
-    _, kept = model._predict(token_lists, ())
-    assert kept == [] and len(set(cleared)) == len(cleared) == len(token_lists)
+    _, kept = model._predict(token_lists, [own_stack])
+    # each sentence once for the shared readers, once for the head's own copy
+    assert kept == [] and len(set(cleared)) == len(cleared) == 2 * len(token_lists)
     cleared.clear()
-    _, kept = model._predict(token_lists, (), keep_vectors=True)
-    assert cleared == [] and len(kept) == len(token_lists)
+    _, kept = model._predict(token_lists, [own_stack], keep_vectors=True)
+    assert len(cleared) == len(token_lists) and len(kept) == len(token_lists)  # the head's copy only
+    assert not {id(sentence) for sentence in kept} & set(cleared)
     assert all(token.get_embedding(model.embeddings.get_names()).numel() for s in kept for token in s)
 
 
-def test_sentences_see_their_neighbours_of_the_same_document_only(tiny_tagger_path, monkeypatch):
+def test_sentences_see_their_neighbours_of_the_same_document_only(
+    tiny_tagger_path, tiny_softmax_tagger_path, monkeypatch
+):
     model = load_ner_model(str(tiny_tagger_path), batch_size=2)
-    seen: dict[str, tuple] = {}
-    prepare = model._tagger._prepare_tensors
+    own_stack = load_ner_model(str(tiny_softmax_tagger_path))._tagger
+    seen: dict[str, dict[str, tuple]] = {"ner": {}, "own stack": {}}
 
-    def recording(batch):
-        for sentence in batch:
-            previous, following = sentence.previous_sentence(), sentence.next_sentence()
-            seen[sentence.to_tokenized_string()] = (
-                previous.to_tokenized_string() if previous else None,
-                following.to_tokenized_string() if following else None,
-            )
-        return prepare(batch)
+    def recording(tagger: Any, name: str) -> None:
+        prepare = tagger._prepare_tensors
 
-    monkeypatch.setattr(model._tagger, "_prepare_tensors", recording)
-    model._predict([["a", "b"], ["c"], ["d", "e", "f"]], (), documents=[0, 0, 1])
-    assert seen == {"a b": (None, "c"), "c": ("a b", None), "d e f": (None, None)}
+        def prepare_and_record(batch):
+            for sentence in batch:
+                previous, following = sentence.previous_sentence(), sentence.next_sentence()
+                seen[name][sentence.to_tokenized_string()] = (
+                    previous.to_tokenized_string() if previous else None,
+                    following.to_tokenized_string() if following else None,
+                )
+            return prepare(batch)
+
+        monkeypatch.setattr(tagger, "_prepare_tensors", prepare_and_record)
+
+    recording(model._tagger, "ner")
+    recording(own_stack, "own stack")
+    documents = [(text, split_sentences(text)) for text in ("Ajax won. PSV verloor.", "Het regende.")]
+    model.tag_layers(documents, [Head(own_stack, "b", False)])
+    expected = {
+        "Ajax won .": (None, "PSV verloor ."),
+        "PSV verloor .": ("Ajax won .", None),
+        "Het regende .": (None, None),
+    }
+    assert seen == {"ner": expected, "own stack": expected}
+
+
+def test_a_document_number_for_every_sentence(tiny_tagger_path):
+    model = load_ner_model(str(tiny_tagger_path))
+    with pytest.raises(ValueError, match="2 document numbers for 3 sentences"):
+        model._predict([["a"], ["b"], ["c"]], (), documents=[0, 0])
