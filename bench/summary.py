@@ -81,7 +81,7 @@ def time_split(r: dict[str, dict]) -> str:
     versus_ner = p.get("full_analysis_over_ner_alone")
     full = (
         f"A full analysis takes {versus_ner['ratio']:.2f}×{_spread(versus_ner.get('per_round_ratios', []))} the NER "
-        "tagger alone, side by side. "
+        f"tagger alone, side by side{_back_to_back(versus_ner)}. "
         if versus_ner
         else ""
     )
@@ -97,6 +97,15 @@ def _healthz(overhead: dict[str, Any]) -> str:
     """The transport's share of the added time: a bare round trip that does no work in the app."""
     floor = overhead.get("median_healthz_round_trip_ms")
     return f", of which a bare `GET /healthz` round trip {floor:.1f} ms" if floor is not None else ""
+
+
+def _back_to_back(versus_ner: dict) -> str:
+    """The back-to-back reading of the full/NER ratio, where the run has one (``bench.profile_request``)."""
+    if "back_to_back_ratio" not in versus_ner:
+        return ""
+    spread = _spread(versus_ner.get("back_to_back_per_round_ratios", []))
+    ratio = versus_ner["back_to_back_ratio"]
+    return f"; back to back (every article NER alone, then every one in full) {ratio:.2f}×{spread}"
 
 
 def _spread(per_round: list[float]) -> str:

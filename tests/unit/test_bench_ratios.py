@@ -91,6 +91,52 @@ def test_the_time_split_gives_a_full_analysis_against_ner_alone_where_the_run_me
     assert "rest 17%. A full analysis takes 1.50× the NER tagger alone, side by side." in text
 
 
+def test_the_time_split_gives_the_back_to_back_reading_beside_the_side_by_side_one():
+    versus_ner = {
+        "ner_alone_s": 2.0,
+        "full_analysis_s": 3.0,
+        "ratio": 1.5,
+        "per_round_ratios": [1.4, 1.6],
+        "back_to_back_ratio": 1.66,
+        "back_to_back_per_round_ratios": [1.64, 1.68],
+    }
+    profile = _result(
+        "sha256:shipped",
+        articles=12,
+        app_over_pipeline_ratio=1.01,
+        full_analysis_over_ner_alone=versus_ner,
+        pipeline_stages={"total_s": 6.0, "ner_s": 5.0, "rest_s": 1.0, "ner_share": 0.833, "rest_share": 0.167},
+        one_at_a_time_over_one_batch={"total": 1.3, "ner": 1.25, "rest": 1.6},
+    )
+    text = render({"profile_request": profile}, "sha256:shipped")
+    assert (
+        "A full analysis takes 1.50× (rounds 1.40–1.60) the NER tagger alone, side by side; back to back (every "
+        "article NER alone, then every one in full) 1.66× (rounds 1.64–1.68)."
+    ) in text
+
+
+def test_the_full_over_ner_reading_times_each_call_side_by_side_and_back_to_back(monkeypatch):
+    """Each side-by-side pass alternates per article; each back-to-back pass runs one kind over every article
+    before the other (which kind first alternates per pass)."""
+    from types import SimpleNamespace
+
+    from bench import profile_request
+
+    calls: list[tuple[str, str]] = []
+    pipeline = SimpleNamespace(
+        ner=SimpleNamespace(tag=lambda documents: calls.append(("ner", documents[0][0]))),
+        analyze=lambda documents: calls.append(("full", documents[0].text)),
+    )
+    monkeypatch.setattr(profile_request, "split_sentences", lambda text: [])
+    reading = profile_request.full_over_ner_alone(pipeline, ["a", "b"], rounds=2)
+    side_by_side, back_to_back = calls[:8], calls[8:]
+    assert side_by_side == [("ner", "a"), ("full", "a"), ("full", "b"), ("ner", "b")] * 2
+    ner_first = [("ner", "a"), ("ner", "b"), ("full", "a"), ("full", "b")]
+    assert back_to_back == [*ner_first, *ner_first[2:], *ner_first[:2]]
+    assert len(reading["per_round_ratios"]) == len(reading["back_to_back_per_round_ratios"]) == 2
+    assert reading["back_to_back_ratio"] > 0 and reading["ratio"] > 0
+
+
 def test_the_batch_row_shows_the_spread_of_its_rounds():
     batching = _result(
         "sha256:shipped",
