@@ -111,14 +111,14 @@ class NerModel:
         self, taggers: list[Any], sentences: list[Any], keep_vectors: bool
     ) -> list[list[list[tuple[int, int, str, float]]]]:
         """Per tagger, per sentence, the spans it marks, every tagger reading the same padded tensor of each
-        mini-batch (the NER tagger's embeddings, which every tagger here was trained over)."""
+        mini-batch: the first tagger's embeddings, which every one of ``taggers`` was trained over."""
         import torch
 
         position = {id(sentence): index for index, sentence in enumerate(sentences)}
         spans: list[list[list[tuple[int, int, str, float]]]] = [[[] for _ in sentences] for _ in taggers]
         with torch.no_grad():
             for batch in flair_batches([sentence for sentence in sentences if len(sentence)], self.batch_size):
-                sentence_tensor, lengths = self._tagger._prepare_tensors(batch)
+                sentence_tensor, lengths = taggers[0]._prepare_tensors(batch)
                 for tagger, marked in zip(taggers, spans, strict=True):
                     decoded = decoded_spans(tagger, tagger.forward(sentence_tensor, lengths), batch)
                     for sentence, found in zip(batch, decoded, strict=True):
@@ -132,21 +132,12 @@ class NerModel:
         self, head: TaggerHead, token_lists: list[list[str]], documents: Sequence[int]
     ) -> list[list[tuple[int, int, str, float]]]:
         """The spans of a head with an embedding stack of its own, which embeds its own copy of the sentences:
-        mini-batch by mini-batch, as for the shared readers, rather than through Flair's ``predict``, which
+        mini-batch by mini-batch, as the shared readers do, rather than through Flair's ``predict``, which
         would set the context of each mini-batch (sorted by length) instead of each document."""
-        import torch
         from flair.data import Sentence as FlairSentence
 
         sentences = _in_context([FlairSentence(tokens) for tokens in token_lists], documents)
-        spans: dict[int, list[tuple[int, int, str, float]]] = {}
-        with torch.no_grad():
-            for batch in flair_batches([sentence for sentence in sentences if len(sentence)], self.batch_size):
-                sentence_tensor, lengths = head.tagger._prepare_tensors(batch)
-                decoded = decoded_spans(head.tagger, head.tagger.forward(sentence_tensor, lengths), batch)
-                spans.update(zip(map(id, batch), decoded, strict=True))
-                for sentence in batch:
-                    sentence.clear_embeddings()
-        return [spans.get(id(sentence), []) for sentence in sentences]
+        return self._tag_shared([head.tagger], sentences, keep_vectors=False)[0]
 
     def tag(self, documents: list[tuple[str, list[Sentence]]]) -> list[list[Entity]]:
         """Entities of every document; all sentences of all documents go to the model in one call."""
