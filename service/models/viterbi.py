@@ -4,11 +4,12 @@ Flair's ``ViterbiDecoder.decode`` walks a mini-batch token by token, and at ever
 length tensor with the step and collects the sentences that end there by iterating over that tensor; it then reads
 every token's tag and confidence back one 0-d tensor at a time. On the CPU that bookkeeping cost about as much as
 the decoding itself (a tenth of the NER tagger's time on news articles). ``ArrayViterbiDecoder`` performs the same
-arithmetic in the same order on numpy arrays, whose small per-step operations cost a fraction of a torch call's
-dispatch (the decoding of 40 articles took half the time of the same steps in torch), reads the lengths once per
-mini-batch as a list, and returns the tags and confidences as lists. float32 additions and maxima are exact, and
-numpy's ``argmax``, as torch's ``max``, picks the first of equal scores, so the tags and confidences are Flair's bit
-for bit (tests/unit/test_viterbi.py).
+additions and maxima in the same order on numpy arrays, whose small per-step operations cost a fraction of a torch
+call's dispatch (the decoding of 40 articles took half the time of the same steps in torch), reads the lengths once
+per mini-batch as a list, and returns the tags and confidences as lists. Each addition rounds as IEEE arithmetic
+does in torch too, a maximum is one of its inputs, and numpy's ``argmax``, as torch's ``max``, picks the first of
+equal scores; the softmax and the confidences stay torch's own. So on the CPU the tags and confidences are Flair's
+bit for bit, ties included (tests/unit/test_viterbi.py).
 """
 
 from __future__ import annotations
@@ -30,25 +31,26 @@ class ArrayViterbiDecoder(ViterbiDecoder):
         features, lengths, transitions = features_tuple
         lengths_list = [int(length) for length in lengths]
         # features[b, t, i, j]: the score of tag i at step t after tag j (emission plus transition).
-        steps = features.detach().cpu().numpy()
+        step_scores = features.detach().cpu().numpy()
         to_stop = transitions[self.stop_tag].detach().cpu().numpy()
-        batch_size, seq_len = steps.shape[0], steps.shape[1]
-        scores_upto_t = np.zeros((batch_size, seq_len + 1, self.tagset_size), dtype=steps.dtype)
+        batch_size, seq_len = step_scores.shape[0], step_scores.shape[1]
+        scores_upto_t = np.zeros((batch_size, seq_len + 1, self.tagset_size), dtype=step_scores.dtype)
         backpointers = np.full((batch_size, seq_len + 1, self.tagset_size), self.stop_tag, dtype=np.int64)
         for t in range(seq_len):
             # Flair sorts a mini-batch longest first: the sentences still running are a prefix.
             running = sum(length > t for length in lengths_list)
             if t == 0:
-                scores_upto_t[:running, t] = steps[:running, t, :, self.start_tag]
+                scores_upto_t[:running, t] = step_scores[:running, t, :, self.start_tag]
                 backpointers[:running, t, :] = self.start_tag
             else:
                 _best_previous(
-                    steps[:running, t] + scores_upto_t[:running, t - 1][:, None, :],
+                    step_scores[:running, t] + scores_upto_t[:running, t - 1][:, None, :],
                     scores_upto_t[:running, t],
                     backpointers[:running, t],
                 )
             ending = [i for i, length in enumerate(lengths_list) if length == t + 1]
             if ending:
+                # Indexing by a list copies: the best scores and tags are written back below.
                 best, previous = scores_upto_t[ending, t + 1], backpointers[ending, t + 1]
                 _best_previous(scores_upto_t[ending, t][:, None, :] + to_stop[None, :], best, previous)
                 scores_upto_t[ending, t + 1], backpointers[ending, t + 1] = best, previous

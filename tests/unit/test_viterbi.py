@@ -51,3 +51,36 @@ def test_array_decoder_gives_flairs_tags_and_confidences(shipped_taggers, sample
 
 def test_loaded_taggers_decode_with_the_array_decoder(shipped_taggers):
     assert all(isinstance(t.viterbi_decoder, ArrayViterbiDecoder) for t in shipped_taggers.values())
+
+
+def _dictionary(tags: int):
+    from flair.data import Dictionary
+
+    dictionary = Dictionary(add_unk=False)
+    for index in range(tags):
+        dictionary.add_item(f"T{index}")
+    dictionary.add_item("<START>")
+    dictionary.add_item("<STOP>")
+    return dictionary
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_array_decoder_breaks_ties_as_flair_does(seed):
+    """Scores rounded to whole numbers tie often: every tag and confidence as Flair's decoder gives them, in
+    batches of one and more, with sentences of one token and of equal lengths."""
+    generator = torch.Generator().manual_seed(seed)
+    for _ in range(40):
+        tags = int(torch.randint(1, 6, (1,), generator=generator))
+        batch = int(torch.randint(1, 5, (1,), generator=generator))
+        longest = int(torch.randint(1, 8, (1,), generator=generator))
+        others = torch.randint(1, longest + 1, (batch - 1,), generator=generator).tolist()
+        lengths = sorted([longest, *others], reverse=True)
+        size = tags + 2
+        features = torch.randint(-2, 3, (batch, longest, size, size), generator=generator).float()
+        transitions = torch.randint(-2, 3, (size, size), generator=generator).float()
+        dictionary = _dictionary(tags)
+        sentences = [FlairSentence(["w"] * length) for length in lengths]
+        inputs = (features, torch.tensor(lengths), transitions)
+        flairs = ViterbiDecoder(dictionary).decode(inputs, False, sentences)
+        ours = ArrayViterbiDecoder(dictionary).decode(inputs, False, sentences)
+        assert ours[0] == flairs[0], (lengths, tags)
