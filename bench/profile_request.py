@@ -118,14 +118,15 @@ def stage_times(pipeline, work: Callable[[], None]) -> dict[str, Any]:
 
 
 def full_over_ner_alone(pipeline, texts: list[str], rounds: int = RATIO_ROUNDS) -> dict[str, Any]:
-    """A full analysis against the NER tagger alone on the same articles, read two ways. Side by side: per
-    article one after the other (the order alternating), so that background load hits both sides alike; this
-    is ``ratio``. Back to back: every article through NER alone, then every article through the full analysis
-    (the order alternating per pass), as a service that gets only one kind of request runs; this is
-    ``back_to_back_ratio``. The two can differ by more than the change being measured: on the shared 2-core
-    machine NER alone has read 10 % slower between full analyses in one process than in another of nearly the
-    same code, and one side-by-side pass over 40 articles read anywhere from 1.35 to 1.74 within a few hours.
-    Each reading is the ratio of the summed times over ``rounds`` passes, with each pass's own."""
+    """A full analysis against the NER tagger alone on the same articles, read two ways in each of ``rounds``
+    passes. Side by side: per article one after the other (the order alternating), so that background load hits
+    both sides alike; this is ``ratio``, and ``ner_alone_s`` and ``full_analysis_s`` are its summed times. Back
+    to back: one kind over every article, then the other (which first alternates per pass), as a service that
+    gets only one kind of request runs; this is ``back_to_back_ratio``. Each pass takes one reading of each way,
+    so drift over the run falls on both. The two can differ by more than the change being measured: on the shared
+    2-core machine NER alone has read 10 % slower between full analyses in one process than in another of nearly
+    the same code, and one side-by-side pass over 40 articles read anywhere from 1.35 to 1.74 within a few hours.
+    Each reading is the ratio of the summed times, with each pass's own."""
     calls = [
         {
             "ner": partial(pipeline.ner.tag, [(text, split_sentences(text))]),
@@ -135,13 +136,12 @@ def full_over_ner_alone(pipeline, texts: list[str], rounds: int = RATIO_ROUNDS) 
     ]
     side_by_side = [{"ner": 0.0, "full": 0.0} for _ in range(rounds)]
     back_to_back = [{"ner": 0.0, "full": 0.0} for _ in range(rounds)]
-    for this_round in side_by_side:
+    for number in range(rounds):
         for i, call in enumerate(calls):
             for name in ("ner", "full") if i % 2 == 0 else ("full", "ner"):
-                this_round[name] += _timed(call[name])
-    for number, this_round in enumerate(back_to_back):
+                side_by_side[number][name] += _timed(call[name])
         for name in ("ner", "full") if number % 2 == 0 else ("full", "ner"):
-            this_round[name] = sum(_timed(call[name]) for call in calls)
+            back_to_back[number][name] = sum(_timed(call[name]) for call in calls)
     spent = {name: sum(this_round[name] for this_round in side_by_side) for name in ("ner", "full")}
     return {
         "ner_alone_s": round(spent["ner"], 3),

@@ -105,7 +105,7 @@ def _back_to_back(versus_ner: dict) -> str:
         return ""
     spread = _spread(versus_ner.get("back_to_back_per_round_ratios", []))
     ratio = versus_ner["back_to_back_ratio"]
-    return f"; back to back (every article NER alone, then every one in full) {ratio:.2f}×{spread}"
+    return f"; back to back (one kind over every article, then the other) {ratio:.2f}×{spread}"
 
 
 def _spread(per_round: list[float]) -> str:
