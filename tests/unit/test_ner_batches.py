@@ -77,6 +77,7 @@ def tiny_softmax_tagger_path(tmp_path_factory) -> Path:
 
 
 TEXT = "Mark Rutte sprak in Den Haag met Sigrid Kaag. Ajax won van PSV in Eindhoven. Het regende. Ja."
+TOKEN_LISTS = [[token.text for token in sentence.tokens] for sentence in split_sentences(TEXT)]
 
 
 def flair_predicted(tagger: Any, token_lists: list[list[str]]) -> list[list[tuple[int, int, str, float]]]:
@@ -97,7 +98,7 @@ def flair_predicted(tagger: Any, token_lists: list[list[str]]) -> list[list[tupl
 @pytest.mark.parametrize("tagger", ["tiny_tagger_path", "tiny_softmax_tagger_path"])
 def test_spans_read_off_the_decoder_are_the_labels_flair_predict_attaches(tagger, request):
     model = load_ner_model(str(request.getfixturevalue(tagger)), batch_size=2)
-    token_lists = [[token.text for token in sentence.tokens] for sentence in split_sentences(TEXT)]
+    token_lists = TOKEN_LISTS
     expected = flair_predicted(model._tagger, token_lists)
     assert any(expected)
     assert model.predict_spans(token_lists) == expected  # offsets, types and confidences, exactly
@@ -121,7 +122,7 @@ def test_heads_sharing_the_vectors_and_a_head_with_its_own_each_get_what_flair_p
 ):
     model = load_ner_model(str(tiny_tagger_path), batch_size=2)
     own_stack = load_ner_model(str(tiny_softmax_tagger_path))._tagger
-    token_lists = [[token.text for token in sentence.tokens] for sentence in split_sentences(TEXT)]
+    token_lists = TOKEN_LISTS
     span_head = untrained_head(model.embeddings, ["QUOTE", "CUE"], spans=True, use_crf=True)
     token_head = untrained_head(model.embeddings, ["O", "X", "Y"], spans=False, use_crf=False)
     outside_about_half_the_time(token_head, token_lists)
@@ -138,7 +139,7 @@ def test_heads_sharing_the_vectors_and_a_head_with_its_own_each_get_what_flair_p
 def test_vectors_are_cleared_after_each_mini_batch_unless_kept(tiny_tagger_path, tiny_softmax_tagger_path, monkeypatch):
     model = load_ner_model(str(tiny_tagger_path), batch_size=2)
     own_stack = Head(load_ner_model(str(tiny_softmax_tagger_path))._tagger, "b", False)
-    token_lists = [[token.text for token in sentence.tokens] for sentence in split_sentences(TEXT)]
+    token_lists = TOKEN_LISTS
     cleared: list[int] = []
     clear = FlairSentence.clear_embeddings
     monkeypatch.setattr(FlairSentence, "clear_embeddings", lambda self, *a: cleared.append(id(self)) or clear(self, *a))
